@@ -1,0 +1,1 @@
+"""tiegraph core: the schema, settings, the local Neo4j server and the analysis API."""

@@ -1,0 +1,128 @@
+"""Which partnerships are densest, and the evidence behind a pair: plain functions over ties.
+
+Measures (each pair of actors ``a``–``b``; ``n_c`` = number of ties of category ``c``):
+
+* ``count``    — ``sum_c n_c``: every counted fact once.
+* ``weighted`` — ``sum_c w_c * n_c`` with weights :data:`DEFAULT_WEIGHTS` unless given.
+* ``breadth``  — the number of categories with ``n_c > 0`` (0–6); ties are broken by count.
+
+Rows are ranked by the measure, then by count, then by the pair's names. ``rank`` is dense
+over the score, so equal scores share a rank.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import Any, Literal
+
+from graph.schema import CATEGORY_ORDER
+from graph.ties import Tie, Window
+
+Measure = Literal["count", "weighted", "breadth"]
+PairKind = Literal["all", "state-state", "state-org"]
+
+#: Default weights of the ``weighted`` measure: a signed agreement or a combined exercise
+#: binds more than one visit. Override with ``weights=`` (CLI: ``--weight exercises=3``).
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "agreements": 3.0,
+    "dialogues": 1.0,
+    "visits": 1.0,
+    "exercises": 2.0,
+    "exchanges_industrial": 1.0,
+    "operations": 2.0,
+}
+
+
+def pair_counts(ties: Iterable[Tie], window: Window | None = None) -> dict[tuple[str, str], Counter[str]]:
+    """Return per pair ``(a, b)`` the number of ties by category inside ``window``."""
+    window = window or Window()
+    counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for tie in ties:
+        if window.keeps(tie):
+            counts[(tie.a, tie.b)][tie.category] += 1
+    return counts
+
+
+def score(counts: Counter[str], measure: Measure, weights: dict[str, float] | None = None) -> float:
+    """Return the score of one pair's category counts under ``measure``."""
+    if measure == "count":
+        return float(sum(counts.values()))
+    if measure == "breadth":
+        return float(sum(1 for c in CATEGORY_ORDER if counts[c] > 0))
+    w = {**DEFAULT_WEIGHTS, **(weights or {})}
+    return float(sum(w[c] * n for c, n in counts.items()))
+
+
+def densest_partnerships(
+    ties: Iterable[Tie],
+    kinds: dict[str, str],
+    names: dict[str, str],
+    *,
+    measure: Measure = "count",
+    weights: dict[str, float] | None = None,
+    window: Window | None = None,
+    focus: str | None = None,
+    pair_kind: PairKind = "all",
+    top: int | None = None,
+) -> list[dict[str, Any]]:
+    """Return the ranked pairs: one row per pair with ``rank``, ``a``, ``b`` (names), ids,
+    one count per category, ``total``, ``breadth`` and ``score``.
+
+    ``kinds`` maps actor id to entity kind (state/organisation), ``names`` id to name.
+    ``focus`` keeps only pairs that include that actor id (and lists it first).
+    """
+    if weights:
+        unknown = set(weights) - set(CATEGORY_ORDER)
+        if unknown:
+            raise ValueError(f"unknown categories in weights: {', '.join(sorted(unknown))}; "
+                             f"use {', '.join(CATEGORY_ORDER)}")
+    rows = []
+    for (a, b), counts in pair_counts(ties, window).items():
+        if focus and focus not in (a, b):
+            continue
+        pair = {kinds[a], kinds[b]}
+        if pair_kind == "state-state" and pair != {"state"}:
+            continue
+        if pair_kind == "state-org" and pair != {"state", "organisation"}:
+            continue
+        if focus == b:
+            a, b = b, a
+        row: dict[str, Any] = {"a": names[a], "b": names[b], "a_id": a, "b_id": b}
+        row.update({c: counts[c] for c in CATEGORY_ORDER})
+        row["total"] = sum(counts.values())
+        row["breadth"] = sum(1 for c in CATEGORY_ORDER if counts[c])
+        row["score"] = score(counts, measure, weights)
+        rows.append(row)
+    rows.sort(key=lambda r: (-r["score"], -r["total"], r["a"], r["b"]))
+    rank, previous = 0, None
+    for row in rows:
+        if row["score"] != previous:
+            rank += 1
+            previous = row["score"]
+        row["rank"] = rank
+    rows = rows[:top] if top else rows
+    return [{"rank": r.pop("rank"), **r} for r in rows]
+
+
+def explain_pair(ties: Iterable[Tie], a: str, b: str, window: Window | None = None) -> list[Tie]:
+    """Return the ties between actors ``a`` and ``b`` (either order) in date order."""
+    lo, hi = sorted((a, b))
+    window = window or Window()
+    chosen = [t for t in ties if t.a == lo and t.b == hi and window.keeps(t)]
+    return sorted(chosen, key=lambda t: (t.when or "9999", t.category, t.fact))
+
+
+def timeline(ties: Iterable[Tie], a: str, b: str | None = None,
+             window: Window | None = None) -> list[dict[str, Any]]:
+    """Return one row per year with the number of ties by category for actor ``a`` (with
+    anyone, or with ``b``); undated ties are left out."""
+    window = window or Window()
+    per_year: dict[int, Counter[str]] = defaultdict(Counter)
+    for t in ties:
+        if a not in (t.a, t.b) or (b and b not in (t.a, t.b)) or t.year is None:
+            continue
+        if window.keeps(t):
+            per_year[t.year][t.category] += 1
+    return [{"year": y, **{c: per_year[y][c] for c in CATEGORY_ORDER},
+             "total": sum(per_year[y].values())} for y in sorted(per_year)]

@@ -1,0 +1,240 @@
+"""The library API: what the CLI and the notebooks call.
+
+Two backends answer the same questions: :class:`FilesBackend` (the default, offline: the
+bundled fact files) and :class:`Neo4jBackend` (the loaded server). Pick one with
+:func:`open_backend` (``source="files"`` or ``"neo4j"``, or the ``TIEGRAPH_SOURCE``
+environment variable).
+
+>>> backend = open_backend()                           # doctest: +SKIP
+>>> densest(backend, focus="Japan", top=3)[0]["b"]      # doctest: +SKIP
+'United Kingdom'
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+from graph.analysis import Measure, PairKind, densest_partnerships, explain_pair, timeline
+from graph.errors import UnknownActorError
+from graph.settings import Settings
+from graph.ties import Tie, Window
+
+Source = Literal["files", "neo4j"]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """An entity as the analysis sees it."""
+
+    id: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    state: str | None = None
+
+
+class FilesBackend:
+    """Answers from the fact files (validated on open)."""
+
+    source: Source = "files"
+
+    def __init__(self, data_dir: Path | None = None, check_quotes: bool = False) -> None:
+        from loaders.dataset import load_dataset
+
+        self.dataset = load_dataset(data_dir, check_quotes=check_quotes)
+
+    @cached_property
+    def actors(self) -> dict[str, Actor]:
+        """Return every entity by id."""
+        ds = self.dataset
+        return {eid: Actor(eid, ds.name_of(eid), e.kind, tuple(e.aliases), e.state)
+                for eid, e in ds.entities.items()}
+
+    @cached_property
+    def ties(self) -> list[Tie]:
+        """Return every tie."""
+        from graph.ties import ties_from_dataset
+
+        return ties_from_dataset(self.dataset)
+
+    def fact_details(self, fact_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """Return name, type and citations (source, locator, quote) of the given facts."""
+        from graph.projection import fact_caption
+
+        out = {}
+        for fid in fact_ids:
+            fact = self.dataset.facts[fid]
+            out[fid] = {
+                "name": fact_caption(self.dataset, fact),
+                "type": fact.type,
+                "citations": [c.model_dump() for c in fact.citations],
+            }
+        return out
+
+
+class Neo4jBackend:
+    """Answers from a loaded Neo4j database (run ``tiegraph load`` first)."""
+
+    source: Source = "neo4j"
+
+    def __init__(self, settings: Settings) -> None:
+        from loaders.neo4j_loader import open_driver
+
+        self.settings = settings
+        self._driver_cm = open_driver(settings)
+        self.driver = self._driver_cm.__enter__()
+
+    def close(self) -> None:
+        """Close the driver."""
+        self._driver_cm.__exit__(None, None, None)
+
+    def run(self, cypher: str, **params: Any) -> list[dict[str, Any]]:
+        """Return the records of a read query as dicts (parameters passed as parameters)."""
+        from loaders.neo4j_loader import translate_errors
+
+        with translate_errors(self.settings), self.driver.session(
+            database=self.settings.database
+        ) as session:
+            return session.execute_read(lambda tx: [r.data() for r in tx.run(cypher, params)])
+
+    @cached_property
+    def actors(self) -> dict[str, Actor]:
+        rows = self.run("MATCH (n:Actor) RETURN n.id AS id, n.name AS name, n.kind AS kind, "
+                        "coalesce(n.aliases, []) AS aliases, n.state AS state")
+        return {r["id"]: Actor(r["id"], r["name"], r["kind"], tuple(r["aliases"]), r["state"])
+                for r in rows}
+
+    @cached_property
+    def ties(self) -> list[Tie]:
+        from graph.ties import ties_from_neo4j
+        from loaders.neo4j_loader import translate_errors
+
+        with translate_errors(self.settings):
+            return ties_from_neo4j(self.driver, self.settings.database)
+
+    def fact_details(self, fact_ids: list[str]) -> dict[str, dict[str, Any]]:
+        rows = self.run(
+            "UNWIND $ids AS id MATCH (f:Fact {id: id})-[c:CITES]->(s:Source) "
+            "WITH f, c, s ORDER BY c.n "
+            "RETURN f.id AS id, f.name AS name, f.type AS type, "
+            "collect({source: s.id, locator: c.locator, quote: c.quote}) AS citations",
+            ids=fact_ids,
+        )
+        return {r["id"]: {"name": r["name"], "type": r["type"], "citations": r["citations"]}
+                for r in rows}
+
+
+Backend = FilesBackend | Neo4jBackend
+
+
+def open_backend(source: Source | None = None, settings: Settings | None = None,
+                 data_dir: Path | None = None) -> Backend:
+    """Return a backend: ``files`` (default) or ``neo4j`` (``TIEGRAPH_SOURCE`` picks when
+    ``source`` is None)."""
+    source = source or os.environ.get("TIEGRAPH_SOURCE", "files")  # type: ignore[assignment]
+    if source == "neo4j":
+        from graph.settings import load_settings
+
+        return Neo4jBackend(settings or load_settings())
+    if source != "files":
+        raise ValueError(f"unknown source {source!r}: use 'files' or 'neo4j'")
+    return FilesBackend(data_dir)
+
+
+def resolve(backend: Backend, name: str) -> str:
+    """Return the actor id for a name, id or alias (any case); raise UnknownActorError with
+    'did you mean' suggestions otherwise. Services, agencies and units resolve to themselves."""
+    index: dict[str, str] = {}
+    for actor in backend.actors.values():
+        for key in (actor.id, actor.name, *actor.aliases):
+            index.setdefault(key.casefold(), actor.id)
+    key = name.strip().casefold()
+    if key in index:
+        return index[key]
+    near = difflib.get_close_matches(key, list(index), n=5, cutoff=0.6)
+    names: list[str] = []
+    for n in near:
+        label = backend.actors[index[n]].name
+        if label not in names:
+            names.append(label)
+    raise UnknownActorError(name, names[:3])
+
+
+def top_actor(backend: Backend, actor_id: str) -> str:
+    """Return the state of a service, agency or unit; states and organisations themselves."""
+    actor = backend.actors[actor_id]
+    return actor.state if actor.state else actor.id
+
+
+def densest(
+    backend: Backend,
+    *,
+    measure: Measure = "count",
+    weights: dict[str, float] | None = None,
+    window: Window | None = None,
+    focus: str | None = None,
+    pair_kind: PairKind = "all",
+    top: int | None = None,
+) -> list[dict[str, Any]]:
+    """Return the ranked densest partnerships (see :func:`graph.analysis.densest_partnerships`);
+    ``focus`` is a name or alias."""
+    focus_id = top_actor(backend, resolve(backend, focus)) if focus else None
+    kinds = {a.id: a.kind for a in backend.actors.values()}
+    names = {a.id: a.name for a in backend.actors.values()}
+    return densest_partnerships(backend.ties, kinds, names, measure=measure, weights=weights,
+                                window=window, focus=focus_id, pair_kind=pair_kind, top=top)
+
+
+def explain(backend: Backend, a: str, b: str, window: Window | None = None) -> list[dict[str, Any]]:
+    """Return the evidence for a pair: one row per tie and citation with category, date,
+    fact id and name, source, locator and quote."""
+    a_id = top_actor(backend, resolve(backend, a))
+    b_id = top_actor(backend, resolve(backend, b))
+    ties = explain_pair(backend.ties, a_id, b_id, window)
+    details = backend.fact_details(sorted({t.fact for t in ties}))
+    rows = []
+    for t in ties:
+        info = details[t.fact]
+        for cit in info["citations"]:
+            rows.append({"category": t.category, "date": t.when, "fact": t.fact,
+                         "name": info["name"], "source": cit["source"],
+                         "locator": cit["locator"], "quote": cit["quote"]})
+    return rows
+
+
+def ties_per_year(backend: Backend, a: str, b: str | None = None,
+                  window: Window | None = None) -> list[dict[str, Any]]:
+    """Return ties per year and category for actor ``a`` (optionally only with ``b``)."""
+    a_id = top_actor(backend, resolve(backend, a))
+    b_id = top_actor(backend, resolve(backend, b)) if b else None
+    return timeline(backend.ties, a_id, b_id, window)
+
+
+def coverage(backend: FilesBackend) -> dict[str, list[dict[str, Any]]]:
+    """Return the coverage report: facts by type, by source, and ties by partner of each
+    actor pair that involves Japan or NATO, plus totals."""
+    ds = backend.dataset
+    by_type = Counter(f.type for f in ds.facts.values())
+    by_source: Counter[str] = Counter()
+    for f in ds.facts.values():
+        for sid in {c.source for c in f.citations}:
+            by_source[sid] += 1
+    by_partner: Counter[str] = Counter()
+    for t in backend.ties:
+        if "JPN" in (t.a, t.b):
+            other = t.b if t.a == "JPN" else t.a
+            by_partner[backend.actors[other].name] += 1
+    return {
+        "by_type": [{"type": k, "facts": v} for k, v in sorted(by_type.items())],
+        "by_source": [{"source": k, "facts": v} for k, v in sorted(by_source.items())],
+        "japan_by_partner": [{"partner": k, "ties": v} for k, v in by_partner.most_common()],
+        "totals": [{"facts": len(ds.facts), "entities": len(ds.entities),
+                    "sources": len(ds.sources), "ties": len(backend.ties),
+                    "citations": sum(len(f.citations) for f in ds.facts.values())}],
+    }

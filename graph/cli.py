@@ -1,0 +1,342 @@
+"""The ``tiegraph`` command line: a thin layer over :mod:`graph.api` and the loaders.
+
+Every command that prints rows takes ``--json`` / ``--csv``. Exit codes: 0 success, 1 usage or
+unexpected error, 2 configuration, 3 invalid data, 4 Neo4j server, 5 local server, 6 unknown
+actor name (see :mod:`graph.errors`).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from graph.errors import DataError, TiegraphError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def handle_errors(func: F) -> F:
+    """Turn :class:`TiegraphError` into ``error: ...`` on stderr and its exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except DataError as exc:
+            for problem in exc.problems:
+                click.echo(problem, err=True)
+            click.echo(f"error: {len(exc.problems)} problem(s) in the data files", err=True)
+            sys.exit(exc.exit_code)
+        except TiegraphError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except ValueError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def output_options(func: F) -> F:
+    """Add ``--json`` and ``--csv`` (mutually exclusive; default: a table)."""
+    func = click.option("--csv", "as_csv", is_flag=True, help="Print rows as CSV.")(func)
+    return click.option("--json", "as_json", is_flag=True, help="Print rows as JSON.")(func)
+
+
+def emit(rows: list[dict[str, Any]], as_json: bool, as_csv: bool,
+         columns: list[str] | None = None) -> None:
+    """Print rows in the chosen format."""
+    from graph.output import render
+
+    if as_json and as_csv:
+        raise click.UsageError("choose one of --json and --csv")
+    fmt = "json" if as_json else "csv" if as_csv else "table"
+    click.echo(render(rows, fmt, columns))
+
+
+def connection_options(func: F) -> F:
+    """Add the Neo4j connection options (defaults from the environment or .env)."""
+    opts = [
+        click.option("--uri", help="Bolt URI (default: NEO4J_URI or bolt://127.0.0.1:7687)."),
+        click.option("--username", help="User (default: NEO4J_USERNAME or neo4j)."),
+        click.option("--password", help="Password (default: NEO4J_PASSWORD, .env, or the "
+                     "local server's generated one). Prefer the environment.",
+                     show_default=False),
+        click.option("--database", help="Database (default: NEO4J_DATABASE or neo4j)."),
+    ]
+    for opt in reversed(opts):
+        func = opt(func)
+    return func
+
+
+def settings_from(kwargs: dict[str, Any]) -> Any:
+    """Return Settings from the connection options in ``kwargs`` (removing them)."""
+    from graph.settings import load_settings
+
+    return load_settings(kwargs.pop("uri"), kwargs.pop("username"), kwargs.pop("password"),
+                         kwargs.pop("database"))
+
+
+def source_option(func: F) -> F:
+    """Add ``--source files|neo4j`` and the connection options."""
+    func = connection_options(func)
+    return click.option(
+        "--source", type=click.Choice(["files", "neo4j"]), default=None,
+        help="Where the graph comes from: the bundled fact files (default, no database) "
+             "or the loaded Neo4j database. TIEGRAPH_SOURCE sets the default.",
+    )(func)
+
+
+def window_options(func: F) -> F:
+    """Add ``--since``, ``--until`` and ``--as-of`` (dates as YYYY, YYYY-MM or YYYY-MM-DD)."""
+    for name, text in (
+        ("--as-of", "Only ties dated on or before this date, without agreements terminated by "
+                    "then."),
+        ("--until", "Only ties dated on or before this date."),
+        ("--since", "Only ties dated on or after this date."),
+    ):
+        func = click.option(name, callback=_check_date, help=text)(func)
+    return func
+
+
+def _check_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from loaders.model import _check_date as check
+
+    try:
+        return check(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _window(kwargs: dict[str, Any]) -> Any:
+    from graph.ties import Window
+
+    return Window(kwargs.pop("since"), kwargs.pop("until"), kwargs.pop("as_of"))
+
+
+def _backend(kwargs: dict[str, Any]) -> Any:
+    from graph.api import open_backend
+
+    source = kwargs.pop("source")
+    settings = settings_from(kwargs)
+    return open_backend(source, settings if source == "neo4j" else None)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="tiegraph")
+def main() -> None:
+    """tiegraph: a cited graph of bilateral security ties (Neo4j and networkx)."""
+
+
+# --- data ---------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
+              help="Data folder (default: the bundled data/).")
+@click.option("--sources", "sources_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder of the source texts for quote checks (default: ../shared/sources).")
+@handle_errors
+def validate(data_dir: Path | None, sources_dir: Path | None) -> None:
+    """Check every data file; report each problem with file and line (exit 3 if any)."""
+    from loaders.dataset import load_dataset
+
+    ds = load_dataset(data_dir, sources_dir)
+    quotes = "quotes verified against the source texts" if ds.quotes_checked else (
+        "quotes NOT verified: source texts not found (pass --sources or set TIEGRAPH_SOURCES)")
+    click.echo(f"ok: {len(ds.sources)} sources, {len(ds.entities)} entities, "
+               f"{len(ds.facts)} facts, "
+               f"{sum(len(f.citations) for f in ds.facts.values())} citations; {quotes}")
+
+
+@main.command()
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None)
+@click.option("--section", type=click.Choice(["by_type", "by_source", "japan_by_partner",
+                                              "totals", "all"]), default="all")
+@output_options
+@handle_errors
+def stats(data_dir: Path | None, section: str, as_json: bool, as_csv: bool) -> None:
+    """Coverage report: facts by type, by source, Japan's ties by partner."""
+    from graph.api import FilesBackend, coverage
+
+    report = coverage(FilesBackend(data_dir))
+    for name, rows in report.items():
+        if section in (name, "all"):
+            if not (as_json or as_csv):
+                click.echo(f"\n{name.replace('_', ' ')}")
+            emit(rows, as_json, as_csv)
+
+
+# --- neo4j --------------------------------------------------------------------------------------
+
+
+@main.command()
+@connection_options
+@handle_errors
+def init(**kwargs: Any) -> None:
+    """Create the graph's constraints and indexes in Neo4j (idempotent)."""
+    from loaders.neo4j_loader import init_schema, open_driver
+
+    settings = settings_from(kwargs)
+    with open_driver(settings) as driver:
+        stmts = init_schema(driver, settings.database)
+    click.echo(f"ok: {len(stmts)} constraints and indexes present")
+
+
+@main.command()
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None)
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@connection_options
+@output_options
+@handle_errors
+def load(data_dir: Path | None, dry_run: bool, quiet: bool, as_json: bool, as_csv: bool,
+         **kwargs: Any) -> None:
+    """Validate the data, then bring Neo4j to exactly that graph in one transaction.
+
+    Nothing is written if the data is invalid or the load fails midway.
+    """
+    from graph.projection import project
+    from loaders.dataset import load_dataset
+    from loaders.neo4j_loader import load_graph, open_driver, translate_errors
+
+    settings = settings_from(kwargs)
+    ds = load_dataset(data_dir)
+    spec = project(ds)
+    with open_driver(settings) as driver, translate_errors(settings):
+        if quiet or dry_run:
+            result = load_graph(driver, spec, settings.database, dry_run=dry_run)
+        else:
+            total = len(spec.nodes) + len(spec.rels)
+            with click.progressbar(length=total, label="writing", file=sys.stderr) as bar:
+                result = load_graph(driver, spec, settings.database,
+                                    progress=lambda _stage, n: bar.update(n))
+    rows = result.diff.table()
+    emit(rows, as_json, as_csv, ["what", "name", "created", "updated", "removed"])
+    if not (as_json or as_csv):
+        verb = "would change" if dry_run else "changed"
+        changed = sum(r["created"] + r["updated"] + r["removed"] for r in rows)
+        click.echo(f"{'dry run: ' if dry_run else ''}{changed} item(s) {verb}; graph has "
+                   f"{len(spec.nodes)} nodes and {len(spec.rels)} relationships "
+                   f"(hash {result.data_hash[:12]})")
+
+
+# --- analysis -----------------------------------------------------------------------------------
+
+
+def _parse_weights(values: tuple[str, ...]) -> dict[str, float]:
+    weights = {}
+    for item in values:
+        key, sep, val = item.partition("=")
+        try:
+            weights[key.strip()] = float(val)
+        except ValueError:
+            raise click.BadParameter(f"{item!r}: write CATEGORY=NUMBER, e.g. exercises=3",
+                                     param_hint="--weight") from None
+        if not sep:
+            raise click.BadParameter(f"{item!r}: write CATEGORY=NUMBER", param_hint="--weight")
+    return weights
+
+
+@main.command()
+@click.option("--with", "focus", help="Only pairs that include this actor (name or alias).")
+@click.option("--measure", type=click.Choice(["count", "weighted", "breadth"]), default="count",
+              show_default=True, help="How pairs are ranked (see README: Measures).")
+@click.option("--weight", "weights", multiple=True,
+              help="Weight of a category for --measure weighted, e.g. --weight exercises=3.")
+@click.option("--pairs", "pair_kind", type=click.Choice(["all", "state-state", "state-org"]),
+              default="all", show_default=True)
+@click.option("--top", type=int, default=None, help="Show the first N rows.")
+@window_options
+@source_option
+@output_options
+@handle_errors
+def densest(focus: str | None, measure: str, weights: tuple[str, ...], pair_kind: str,
+            top: int | None, as_json: bool, as_csv: bool, **kwargs: Any) -> None:
+    """Rank pairs of actors by the density of their ties."""
+    from graph.api import densest as run
+
+    window = _window(kwargs)
+    backend = _backend(kwargs)
+    rows = run(backend, measure=measure, weights=_parse_weights(weights),  # type: ignore[arg-type]
+               window=window, focus=focus, pair_kind=pair_kind, top=top)  # type: ignore[arg-type]
+    columns = ["rank", "a", "b", "agreements", "dialogues", "visits", "exercises",
+               "exchanges_industrial", "operations", "total", "breadth", "score"]
+    if as_json or as_csv:
+        columns[1:1] = []
+        columns += ["a_id", "b_id"]
+    emit(rows, as_json, as_csv, columns)
+
+
+@main.command()
+@click.argument("a")
+@click.argument("b")
+@window_options
+@source_option
+@output_options
+@handle_errors
+def explain(a: str, b: str, as_json: bool, as_csv: bool, **kwargs: Any) -> None:
+    """The evidence behind a pair: each tie with its date, category and citations."""
+    from graph.api import explain as run
+
+    window = _window(kwargs)
+    rows = run(_backend(kwargs), a, b, window)
+    if as_json or as_csv:
+        emit(rows, as_json, as_csv)
+        return
+    current = None
+    for row in rows:
+        if row["fact"] != current:
+            current = row["fact"]
+            click.echo(f"\n{row['date'] or 'undated':<10}  {row['category']:<20} "
+                       f"{row['name']}  [{row['fact']}]")
+        click.echo(f"    {row['source']}, {row['locator']}: \"{row['quote']}\"")
+    click.echo(f"\n{len({r['fact'] for r in rows})} tie(s)")
+
+
+@main.command()
+@click.argument("a")
+@click.argument("b", required=False)
+@window_options
+@source_option
+@output_options
+@handle_errors
+def timeline(a: str, b: str | None, as_json: bool, as_csv: bool, **kwargs: Any) -> None:
+    """Ties per year and category for A (with anyone, or with B)."""
+    from graph.api import ties_per_year
+
+    window = _window(kwargs)
+    emit(ties_per_year(_backend(kwargs), a, b, window), as_json, as_csv)
+
+
+#: Commands defined in their own modules, registered here: (module, attribute names).
+_COMMAND_MODULES = (
+    ("graph.cli_neo4j", ("neo4j",)),
+    ("graph.cli_network", ("centrality", "path", "communities", "export", "graph_stats")),
+    ("queries.cli", ("query",)),
+)
+
+
+def _register_commands() -> None:
+    import importlib
+
+    for module_name, attrs in _COMMAND_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        for attr in attrs:
+            if hasattr(module, attr):
+                main.add_command(getattr(module, attr))
+
+
+_register_commands()

@@ -1,0 +1,104 @@
+"""Dyadic ties: the unit every density measure counts, and the two backends that produce them.
+
+A *tie* is one fact of a counted category (see :data:`graph.schema.CATEGORIES`) seen from
+one pair of top-level actors it involves. A multilateral exercise of four states is one fact
+and six ties. Both backends return the same :class:`Tie` list: ``ties_from_dataset`` from the
+bundled files, ``ties_from_neo4j`` from the loaded graph (through its ``INVOLVES`` edges).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from graph.schema import CATEGORIES
+from loaders.model import date_key
+
+if TYPE_CHECKING:
+    from loaders.dataset import Dataset
+
+
+@dataclass(frozen=True, order=True)
+class Tie:
+    """One counted fact between actors ``a`` < ``b`` (ids). ``when`` is a partial date or None;
+    ``terminated`` is set for agreements that ended."""
+
+    a: str
+    b: str
+    fact: str
+    category: str
+    when: str | None = None
+    terminated: str | None = None
+
+    @property
+    def year(self) -> int | None:
+        """Return the year of the tie, or None when undated."""
+        return int(self.when[:4]) if self.when else None
+
+
+@dataclass(frozen=True)
+class Window:
+    """A time window. ``since``/``until`` bound the tie's date (inclusive, at the precision
+    given); ``as_of`` is ``until`` that also drops agreements terminated by then. Undated ties
+    are kept only when no bound is set."""
+
+    since: str | None = None
+    until: str | None = None
+    as_of: str | None = None
+
+    @property
+    def bounded(self) -> bool:
+        """Return True when any bound is set."""
+        return bool(self.since or self.until or self.as_of)
+
+    def keeps(self, tie: Tie) -> bool:
+        """Return True when ``tie`` falls inside the window."""
+        if not self.bounded:
+            return True
+        if tie.when is None:
+            return False
+        if self.since and date_key(tie.when, end=True) < date_key(self.since):
+            return False
+        for bound in (self.until, self.as_of):
+            if bound and date_key(tie.when) > date_key(bound, end=True):
+                return False
+        return not (
+            self.as_of and tie.terminated and date_key(tie.terminated) <= date_key(self.as_of, end=True)
+        )
+
+
+def _pairs(fact_id: str, category: str, actors: list[str], when: str | None,
+           terminated: str | None) -> list[Tie]:
+    return [Tie(a, b, fact_id, category, when, terminated)
+            for a, b in itertools.combinations(sorted(set(actors)), 2)]
+
+
+def ties_from_dataset(ds: Dataset) -> list[Tie]:
+    """Return every tie of the dataset, sorted."""
+    ties: list[Tie] = []
+    for fid, fact in ds.facts.items():
+        category = CATEGORIES.get(fact.type)
+        if category:
+            ties += _pairs(fid, category, ds.actors_of(fact), getattr(fact, "when", None),
+                           getattr(fact, "terminated", None))
+    return sorted(ties)
+
+
+TIES_CYPHER = """
+MATCH (f:Fact)-[:INVOLVES]->(x)
+WHERE f.category IS NOT NULL
+WITH f, collect(x.id) AS actors
+RETURN f.id AS fact, f.category AS category, f.when AS when, f.terminated AS terminated,
+       actors
+"""
+
+
+def ties_from_neo4j(driver: Any, database: str) -> list[Tie]:
+    """Return every tie of the loaded graph (same result as :func:`ties_from_dataset`)."""
+    ties: list[Tie] = []
+    with driver.session(database=database) as session:
+        for rec in session.run(TIES_CYPHER):
+            ties += _pairs(rec["fact"], rec["category"], rec["actors"], rec["when"],
+                           rec["terminated"])
+    return sorted(ties)

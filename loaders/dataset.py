@@ -1,0 +1,383 @@
+"""Read the data folder, validate every record and every cross-reference, and return a
+:class:`Dataset`. Problems are collected (not raised one at a time) so that the user sees all
+of them, each with ``file:line``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from graph.errors import DataError
+from loaders.model import (
+    DialogueSession,
+    Entity,
+    Fact,
+    FactBase,
+    Membership,
+    PartialDate,
+    Source,
+    Visit,
+    date_key,
+    participants_of,
+)
+from loaders.yamlfile import FileProblem, Record, read_records
+
+_FACT_ADAPTER: TypeAdapter[Any] = TypeAdapter(Fact)
+_DATE_ADAPTER: TypeAdapter[str] = TypeAdapter(PartialDate)
+_DATE_FIELDS = {
+    "date",
+    "start",
+    "end",
+    "established",
+    "proposed",
+    "negotiations_launched",
+    "agreed_in_principle",
+    "signed",
+    "in_force",
+    "terminated",
+}
+
+
+def default_data_dir() -> Path:
+    """Return the bundled data folder: ``TIEGRAPH_DATA``, the checkout's ``data/``, or the copy
+    installed with the package."""
+    if env := os.environ.get("TIEGRAPH_DATA"):
+        return Path(env)
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "data", here.parent / "graph" / "bundled_data"):
+        if (candidate / "sources.yaml").is_file():
+            return candidate
+    return here.parent / "data"
+
+
+def default_sources_dir() -> Path | None:
+    """Return the folder of the source texts (``TIEGRAPH_SOURCES`` or ``../shared/sources``
+    beside the checkout), or None when it is absent."""
+    if env := os.environ.get("TIEGRAPH_SOURCES"):
+        return Path(env)
+    candidate = Path(__file__).resolve().parents[2] / "shared" / "sources"
+    return candidate if candidate.is_dir() else None
+
+
+def fold_space(text: str) -> str:
+    """Return ``text`` with every run of white space folded to one space (quote matching)."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass
+class Dataset:
+    """The validated content of a data folder."""
+
+    sources: dict[str, Source]
+    entities: dict[str, Entity]
+    facts: dict[str, FactBase]
+    records: dict[str, Record] = field(default_factory=dict, repr=False)
+    quotes_checked: bool = False
+
+    def actor_of(self, entity_id: str) -> str:
+        """Return the top-level actor (state or organisation id) an entity belongs to."""
+        entity = self.entities[entity_id]
+        return entity.state if entity.kind in ("service", "agency", "unit") else entity.id  # type: ignore[return-value]
+
+    def name_of(self, entity_id: str) -> str:
+        """Return the display name of an entity (pycountry's name for states without one)."""
+        return self.names[entity_id]
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        """Return the display name of every entity, by id."""
+        import pycountry
+
+        out = {}
+        for eid, ent in self.entities.items():
+            if ent.name:
+                out[eid] = ent.name
+            else:
+                country = pycountry.countries.get(alpha_3=eid)
+                out[eid] = getattr(country, "common_name", None) or country.name
+        return out
+
+    def parties_of(self, fact: FactBase) -> list[tuple[str, str]]:
+        """Return (entity id, role) for every participant, sessions taking their series'."""
+        if isinstance(fact, DialogueSession):
+            return participants_of(self.facts[fact.series])
+        return participants_of(fact)
+
+    def actors_of(self, fact: FactBase) -> list[str]:
+        """Return the sorted top-level actors (states, organisations) a fact involves."""
+        return sorted({self.actor_of(eid) for eid, _ in self.parties_of(fact)})
+
+
+def _format_loc(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in loc) or "(record)"
+
+
+def _validation_problems(record: Record, exc: ValidationError, what: str) -> list[str]:
+    problems = []
+    rid = record.data.get("id", "?")
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        # discriminated unions put the tag first: ("exercise", "participants", 0)
+        if loc and loc[0] == record.data.get("type"):
+            loc = loc[1:]
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field (see docs/data-format.md for the fields of this type)"
+        elif err["type"] == "union_tag_invalid":
+            msg = f"unknown type {record.data.get('type')!r}; " + msg
+        elif err["type"] == "union_tag_not_found":
+            msg = "field 'type' is required"
+        problems.append(f"{record.where(loc)}: {what} {rid}: {_format_loc(loc)}: {msg}")
+    return problems
+
+
+def _read_dir(paths: Iterable[Path], problems: list[str]) -> list[Record]:
+    records: list[Record] = []
+    for path in paths:
+        try:
+            records.extend(read_records(path))
+        except FileProblem as exc:
+            problems.append(str(exc))
+        except OSError as exc:
+            problems.append(f"{path}: cannot read: {exc.strerror}")
+    return records
+
+
+def _rel(path: Path, base: Path) -> Path:
+    try:
+        return path.relative_to(base.parent)
+    except ValueError:
+        return path
+
+
+def load_dataset(
+    data_dir: Path | None = None,
+    sources_dir: Path | None = None,
+    *,
+    check_quotes: bool = True,
+) -> Dataset:
+    """Return the validated :class:`Dataset` of ``data_dir``.
+
+    Quotes are checked against the texts in ``sources_dir`` (default: ``../shared/sources``)
+    when that folder exists. Raises :class:`graph.errors.DataError` listing every problem.
+    """
+    data_dir = Path(data_dir or default_data_dir())
+    if sources_dir is None and check_quotes:
+        sources_dir = default_sources_dir()
+    problems: list[str] = []
+    if not (data_dir / "sources.yaml").is_file():
+        raise DataError([f"{data_dir}: no sources.yaml here; is this a tiegraph data folder?"])
+
+    def files(sub: str) -> list[Path]:
+        return sorted(
+            p for p in (data_dir / sub).glob("*") if p.suffix in (".yaml", ".yml") and p.is_file()
+        )
+
+    source_records = _read_dir([data_dir / "sources.yaml"], problems)
+    entity_records = _read_dir(files("entities"), problems)
+    fact_records = _read_dir(files("facts"), problems)
+    for rec in (*source_records, *entity_records, *fact_records):
+        rec.file = _rel(rec.file, data_dir)
+
+    sources: dict[str, Source] = {}
+    entities: dict[str, Entity] = {}
+    facts: dict[str, FactBase] = {}
+    where: dict[str, Record] = {}
+    seen_folded: dict[str, str] = {}
+
+    def keep(rec: Record, obj: Any, table: dict[str, Any], what: str) -> None:
+        oid = obj.id
+        folded = oid.lower()
+        if folded in seen_folded:
+            problems.append(
+                f"{rec.where(('id',))}: duplicate id {oid!r}"
+                + (f" (collides with {seen_folded[folded]})" if seen_folded[folded] else "")
+            )
+            return
+        seen_folded[folded] = f"{what} {oid!r} at {rec.where(('id',))}"
+        table[oid] = obj
+        where[oid] = rec
+
+    for rec in source_records:
+        try:
+            keep(rec, Source.model_validate(rec.data), sources, "source")
+        except ValidationError as exc:
+            problems.extend(_validation_problems(rec, exc, "source"))
+    for rec in entity_records:
+        try:
+            keep(rec, Entity.model_validate(rec.data), entities, "entity")
+        except ValidationError as exc:
+            problems.extend(_validation_problems(rec, exc, "entity"))
+    for rec in fact_records:
+        try:
+            keep(rec, _FACT_ADAPTER.validate_python(rec.data), facts, "fact")
+        except ValidationError as exc:
+            problems.extend(_validation_problems(rec, exc, "fact"))
+
+    dataset = Dataset(sources=sources, entities=entities, facts=facts, records=where)
+    texts = _source_texts(sources, sources_dir, where, problems) if sources_dir else None
+    dataset.quotes_checked = texts is not None
+    _check_entities(dataset, problems)
+    _check_facts(dataset, texts, problems)
+    if problems:
+        raise DataError(problems)
+    return dataset
+
+
+def _source_texts(
+    sources: dict[str, Source], sources_dir: Path, where: dict[str, Record], problems: list[str]
+) -> dict[str, str]:
+    texts = {}
+    for sid, src in sources.items():
+        path = sources_dir / src.file
+        try:
+            texts[sid] = fold_space(path.read_text(encoding="utf-8"))
+        except OSError:
+            problems.append(f"{where[sid].where(('file',))}: source text {path} is missing")
+    return texts
+
+
+def _check_entities(ds: Dataset, problems: list[str]) -> None:
+    import pycountry
+
+    aliases: dict[str, str] = {}
+    for eid, ent in ds.entities.items():
+        rec = ds.records[eid]
+        if ent.kind == "state" and pycountry.countries.get(alpha_3=eid) is None:
+            problems.append(f"{rec.where(('id',))}: {eid!r} is not an ISO 3166-1 alpha-3 code")
+        if ent.state is not None:
+            target = ds.entities.get(ent.state)
+            if target is None or target.kind != "state":
+                problems.append(f"{rec.where(('state',))}: {eid}: unknown state {ent.state!r}")
+        if ent.service is not None:
+            svc = ds.entities.get(ent.service)
+            if svc is None or svc.kind != "service":
+                problems.append(f"{rec.where(('service',))}: {eid}: unknown service {ent.service!r}")
+            elif svc.state != ent.state:
+                problems.append(
+                    f"{rec.where(('service',))}: {eid}: service {ent.service} belongs to "
+                    f"{svc.state}, not {ent.state}"
+                )
+        for i, alias in enumerate(ent.aliases):
+            key = alias.casefold()
+            if key in aliases and aliases[key] != eid:
+                problems.append(
+                    f"{rec.where(('aliases', i))}: {eid}: alias {alias!r} is already an alias "
+                    f"of {aliases[key]}"
+                )
+            aliases[key] = eid
+
+
+_ACTOR_KINDS = ("state", "organisation")
+
+
+def _check_facts(ds: Dataset, texts: dict[str, str] | None, problems: list[str]) -> None:
+    for fid, fact in ds.facts.items():
+        rec = ds.records[fid]
+
+        def entity_ref(eid: str, loc: tuple[Any, ...], kinds: tuple[str, ...] | None = None) -> None:
+            ent = ds.entities.get(eid)
+            if ent is None:
+                hint = _close(eid, ds.entities)
+                problems.append(f"{rec.where(loc)}: {fid}: unknown entity {eid!r}{hint}")
+            elif kinds and ent.kind not in kinds:
+                problems.append(
+                    f"{rec.where(loc)}: {fid}: {eid!r} is a {ent.kind}; "
+                    f"expected a {' or '.join(kinds)}"
+                )
+
+        for key in ("parties", "participants", "observers"):
+            kinds = _ACTOR_KINDS if key == "parties" else None
+            for i, eid in enumerate(getattr(fact, key, None) or []):
+                entity_ref(eid, (key, i), kinds)
+            values = getattr(fact, key, None) or []
+            if len(set(values)) != len(values):
+                problems.append(f"{rec.where((key,))}: {fid}: {key} lists an entity twice")
+        if isinstance(fact, Visit):
+            entity_ref(fact.visitor, ("visitor",))
+            entity_ref(fact.host, ("host",), _ACTOR_KINDS)
+        if getattr(fact, "host", None) and not isinstance(fact, Visit):
+            entity_ref(fact.host, ("host",), _ACTOR_KINDS)  # type: ignore[attr-defined]
+        if isinstance(fact, Membership):
+            entity_ref(fact.member, ("member",))
+            entity_ref(fact.organisation, ("organisation",), ("organisation",))
+        if isinstance(fact, DialogueSession):
+            series = ds.facts.get(fact.series)
+            if series is None or getattr(series, "type", None) != "dialogue_series":
+                problems.append(
+                    f"{rec.where(('series',))}: {fid}: unknown dialogue series "
+                    f"{fact.series!r}{_close(fact.series, ds.facts)}"
+                )
+        _check_citations(ds, fid, rec, fact, texts, problems)
+
+
+def _check_citations(
+    ds: Dataset,
+    fid: str,
+    rec: Record,
+    fact: FactBase,
+    texts: dict[str, str] | None,
+    problems: list[str],
+) -> None:
+    def check(cites: list[Any], base: tuple[Any, ...]) -> list[str]:
+        dates = []
+        for i, cit in enumerate(cites):
+            loc = (*base, "citations", i)
+            src = ds.sources.get(cit.source)
+            if src is None:
+                problems.append(
+                    f"{rec.where((*loc, 'source'))}: {fid}: unknown source {cit.source!r}"
+                    f"{_close(cit.source, ds.sources)}"
+                )
+                continue
+            dates.append(src.date)
+            if texts is not None and cit.source in texts:
+                if fold_space(cit.quote) not in texts[cit.source]:
+                    problems.append(
+                        f"{rec.where((*loc, 'quote'))}: {fid}: quote not found verbatim in "
+                        f"{cit.source} ({src.file}): {cit.quote[:60]!r}"
+                    )
+        return dates
+
+    source_dates = check(fact.citations, ())
+    planned = getattr(fact, "status", None) == "planned"
+    latest = max(source_dates, key=lambda d: date_key(d, end=True), default=None)
+    if latest and not planned:
+        for value in fact.dates():
+            if date_key(value) > date_key(latest, end=True):
+                problems.append(
+                    f"{rec.where()}: {fid}: date {value} is after its latest source "
+                    f"({latest}); mark announced events 'status: planned'"
+                )
+    for j, claim in enumerate(fact.disputed):
+        check(claim.citations, ("disputed", j))
+        if claim.field in _DATE_FIELDS:
+            try:
+                _DATE_ADAPTER.validate_python(claim.value)
+            except ValidationError as exc:
+                msg = exc.errors()[0]["msg"].removeprefix("Value error, ")
+                problems.append(f"{rec.where(('disputed', j, 'value'))}: {fid}: {msg}")
+
+
+def _close(name: str, known: Iterable[str]) -> str:
+    import difflib
+
+    near = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+    return f" (did you mean {', '.join(near)}?)" if near else ""
+
+
+def facts_by_file(ds: Dataset) -> dict[str, list[str]]:
+    """Return fact ids grouped by the file they come from."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for fid in ds.facts:
+        out[str(ds.records[fid].file)].append(fid)
+    return dict(out)

@@ -1,0 +1,446 @@
+"""The record schema of the fact files, as pydantic models.
+
+This module is the single definition of what a valid record is (docs/data-format.md explains
+it for people). Cross-record rules (unknown ids, duplicate ids, quotes found in the sources,
+dates not after the source) live in :mod:`loaders.dataset`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+ISO3 = r"^[A-Z]{3}$"
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _coerce_date(value: Any) -> Any:
+    """Accept YAML's unquoted year (int) and day (date) as strings."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _check_date(value: str) -> str:
+    match = _DATE_RE.match(value)
+    if not match:
+        raise ValueError(
+            f"{value!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD "
+            "with the precision the source gives"
+        )
+    year, month, day = match.groups()
+    try:
+        dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a real date ({exc})") from None
+    return value
+
+
+PartialDate = Annotated[str, BeforeValidator(_coerce_date), AfterValidator(_check_date)]
+"""An ISO 8601 date prefix (``2016``, ``2016-10``, ``2016-10-24``) whose length is its precision."""
+
+Slug = Annotated[str, Field(pattern=SLUG, max_length=120)]
+EntityId = Annotated[str, Field(pattern=r"^([A-Z]{3}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length=120)]
+
+
+def precision(date: str) -> Literal["year", "month", "day"]:
+    """Return the precision of a partial date: ``"year"``, ``"month"`` or ``"day"``."""
+    return {4: "year", 7: "month", 10: "day"}[len(date)]  # type: ignore[return-value]
+
+
+def date_key(date: str, *, end: bool = False) -> str:
+    """Return a full ``YYYY-MM-DD`` for sorting and windows: the first (or last) day covered."""
+    if len(date) == 10:
+        return date
+    if len(date) == 7:
+        if not end:
+            return date + "-01"
+        year, month = int(date[:4]), int(date[5:7])
+        nxt = dt.date(year + month // 12, month % 12 + 1, 1)
+        return (nxt - dt.timedelta(days=1)).isoformat()
+    return date + ("-12-31" if end else "-01-01")
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors, values are not silently coerced between types."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# --- sources and entities -------------------------------------------------------------------
+
+
+class Source(Strict):
+    id: Slug
+    file: str
+    title: str | None
+    author: str | None
+    publisher: str | None
+    date: PartialDate
+    address: str | None = None
+    note: str | None = None
+
+
+EntityKind = Literal["state", "organisation", "service", "agency", "unit"]
+
+
+class Entity(Strict):
+    id: EntityId
+    kind: EntityKind
+    name: str | None = None
+    aliases: list[str] = []
+    state: Annotated[str, Field(pattern=ISO3)] | None = None
+    service: Slug | None = None
+    unit_type: str | None = None
+    cow: int | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> Entity:
+        if self.kind == "state":
+            if not re.match(ISO3, self.id):
+                raise ValueError(f"a state's id is its ISO 3166-1 alpha-3 code, not {self.id!r}")
+            if self.state or self.service:
+                raise ValueError("a state has no 'state' or 'service'")
+        else:
+            if not re.match(SLUG, self.id):
+                raise ValueError(f"id {self.id!r} must be a lower-case slug (e.g. gbr-royal-navy)")
+            if not self.name:
+                raise ValueError(f"field 'name' is required for a {self.kind}")
+        if self.kind in ("service", "agency", "unit") and not self.state:
+            raise ValueError(f"field 'state' is required for a {self.kind}")
+        if self.kind == "organisation" and self.state:
+            raise ValueError("an organisation has no 'state'")
+        if self.service and self.kind != "unit":
+            raise ValueError("only a unit has a 'service'")
+        if self.cow is not None and self.kind != "state":
+            raise ValueError("only a state has a 'cow' code")
+        return self
+
+
+# --- citations and claims -------------------------------------------------------------------
+
+
+class Citation(Strict):
+    source: Slug
+    locator: Annotated[str, Field(min_length=1, max_length=200)]
+    quote: Annotated[str, Field(min_length=10, max_length=400)]
+
+
+Citations = Annotated[list[Citation], Field(min_length=1)]
+
+
+class DisputedClaim(Strict):
+    field: str
+    value: Any
+    reason: Annotated[str, Field(min_length=5)]
+    citations: Citations
+
+
+# --- facts ----------------------------------------------------------------------------------
+
+
+class FactBase(Strict):
+    id: Slug
+    name: str | None = None
+    location: str | None = None
+    description: str | None = None
+    citations: Citations
+    disputed: list[DisputedClaim] = []
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _disputed_fields_exist(self) -> FactBase:
+        for claim in self.disputed:
+            if claim.field not in type(self).model_fields or claim.field in (
+                "id",
+                "citations",
+                "disputed",
+            ):
+                raise ValueError(
+                    f"disputed claim about unknown field {claim.field!r} "
+                    f"(a {self.type} has: {', '.join(sorted(type(self).model_fields))})"
+                )
+        return self
+
+    def dates(self) -> list[str]:
+        """Return every date this fact states (for range checks against its sources)."""
+        return [v for k in ("date", "start", "end") if (v := getattr(self, k, None))]
+
+
+class Dated(FactBase):
+    """A fact that happened at a date or over a range."""
+
+    date: PartialDate | None = None
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    status: Literal["planned"] | None = None
+
+    @model_validator(mode="after")
+    def _one_date(self) -> Dated:
+        if self.date and (self.start or self.end):
+            raise ValueError("give either 'date' or 'start'/'end', not both")
+        if not self.date and not self.start:
+            raise ValueError("a date is required: give 'date' or 'start' (and 'end')")
+        if self.end and not self.start:
+            raise ValueError("'end' needs a 'start'")
+        if self.start and self.end and date_key(self.end, end=True) < date_key(self.start):
+            raise ValueError(f"'end' {self.end} is before 'start' {self.start}")
+        return self
+
+    @property
+    def when(self) -> str:
+        """Return the date or start of the fact (its position in time)."""
+        return self.date or self.start  # type: ignore[return-value]
+
+
+AgreementKind = Literal[
+    "information_security",
+    "equipment_technology_transfer",
+    "acsa",
+    "reciprocal_access",
+    "joint_statement",
+    "joint_declaration",
+    "roadmap",
+    "action_plan",
+    "partnership_programme",
+    "memorandum",
+    "treaty",
+    "other",
+]
+AgreementStatus = Literal[
+    "proposed",
+    "under_negotiation",
+    "agreed_in_principle",
+    "signed",
+    "in_force",
+    "superseded",
+    "terminated",
+]
+MILESTONES = (
+    "proposed",
+    "negotiations_launched",
+    "agreed_in_principle",
+    "signed",
+    "in_force",
+    "terminated",
+)
+
+
+class Agreement(FactBase):
+    type: Literal["agreement"]
+    name: str
+    kind: AgreementKind
+    parties: Annotated[list[EntityId], Field(min_length=1)]
+    status: AgreementStatus
+    proposed: PartialDate | None = None
+    negotiations_launched: PartialDate | None = None
+    agreed_in_principle: PartialDate | None = None
+    signed: PartialDate | None = None
+    in_force: PartialDate | None = None
+    revised: list[PartialDate] = []
+    terminated: PartialDate | None = None
+
+    def dates(self) -> list[str]:
+        return [v for k in MILESTONES if (v := getattr(self, k))] + list(self.revised)
+
+    @property
+    def when(self) -> str | None:
+        """Return the signature date, else the earliest milestone, else None."""
+        return self.signed or min(self.dates(), default=None, key=date_key)
+
+
+class DialogueSeries(FactBase):
+    type: Literal["dialogue_series"]
+    name: str
+    kind: Literal[
+        "two_plus_two",
+        "summit",
+        "foreign_ministers",
+        "defense_ministers",
+        "strategic_dialogue",
+        "political_military",
+        "military_military",
+        "vice_ministerial",
+        "staff_talks",
+        "service_to_service",
+        "consultation",
+        "other",
+    ]
+    parties: Annotated[list[EntityId], Field(min_length=2)]
+    established: PartialDate | None = None
+
+    def dates(self) -> list[str]:
+        return [self.established] if self.established else []
+
+    @property
+    def when(self) -> str | None:
+        return self.established
+
+
+class DialogueSession(Dated):
+    type: Literal["dialogue_session"]
+    series: Slug
+    ordinal: Annotated[int, Field(ge=1)] | None = None
+
+
+class Visit(Dated):
+    type: Literal["visit"]
+    visitor: EntityId
+    host: EntityId
+    kind: Literal[
+        "head_of_state_government",
+        "ministerial",
+        "vice_ministerial",
+        "service_chief",
+        "secretary_general",
+        "official",
+        "port_call",
+        "aircraft",
+        "delegation",
+        "other",
+    ]
+    role: str | None = None
+    person: str | None = None
+
+
+Participants = Annotated[list[EntityId], Field(min_length=1)]
+
+
+class Exercise(Dated):
+    type: Literal["exercise"]
+    name: str
+    participants: Annotated[list[EntityId], Field(min_length=2)]
+    observers: list[EntityId] = []
+    domain: Literal["maritime", "land", "air", "amphibious", "joint", "cyber", "space", "other"]
+
+
+class Deployment(Dated):
+    type: Literal["deployment"]
+    participants: Participants
+    host: EntityId | None = None
+    purpose: str | None = None
+
+
+class Operation(Dated):
+    type: Literal["operation"]
+    name: str
+    kind: Literal[
+        "antipiracy",
+        "hadr",
+        "surveillance",
+        "peacekeeping",
+        "evacuation",
+        "sanctions_enforcement",
+        "other",
+    ]
+    participants: Participants
+
+
+class Exchange(Dated):
+    type: Literal["exchange"]
+    kind: Literal[
+        "student",
+        "staff_talks",
+        "liaison_officer",
+        "personnel",
+        "education",
+        "seminar",
+        "observer",
+        "other",
+    ]
+    participants: Annotated[list[EntityId], Field(min_length=2)]
+
+
+class Industrial(Dated):
+    type: Literal["industrial"]
+    name: str
+    kind: Literal["joint_research", "co_development", "equipment_transfer", "procurement", "other"]
+    participants: Annotated[list[EntityId], Field(min_length=2)]
+    status: Literal["planned", "ongoing", "completed", "cancelled"] | None = None  # type: ignore[assignment]
+
+
+class Membership(FactBase):
+    type: Literal["membership"]
+    member: EntityId
+    organisation: EntityId
+    role: str | None = None
+    start: PartialDate
+    end: PartialDate | None = None
+
+    def dates(self) -> list[str]:
+        return [d for d in (self.start, self.end) if d]
+
+    @property
+    def when(self) -> str:
+        return self.start
+
+    @model_validator(mode="after")
+    def _spell(self) -> Membership:
+        if self.end and date_key(self.end, end=True) < date_key(self.start):
+            raise ValueError(f"'end' {self.end} is before 'start' {self.start}")
+        return self
+
+
+Fact = Annotated[
+    Agreement
+    | DialogueSeries
+    | DialogueSession
+    | Visit
+    | Exercise
+    | Deployment
+    | Operation
+    | Exchange
+    | Industrial
+    | Membership,
+    Field(discriminator="type"),
+]
+FACT_MODELS: dict[str, type[FactBase]] = {
+    m.model_fields["type"].annotation.__args__[0]: m  # type: ignore[union-attr]
+    for m in (
+        Agreement,
+        DialogueSeries,
+        DialogueSession,
+        Visit,
+        Exercise,
+        Deployment,
+        Operation,
+        Exchange,
+        Industrial,
+        Membership,
+    )
+}
+
+
+def participants_of(fact: FactBase) -> list[tuple[str, str]]:
+    """Return the (entity id, role) pairs a fact names directly (series parties excluded for
+    sessions, which take them from their series)."""
+    if isinstance(fact, Agreement | DialogueSeries):
+        return [(p, "party") for p in fact.parties]
+    if isinstance(fact, Visit):
+        return [(fact.visitor, "visitor"), (fact.host, "host")]
+    if isinstance(fact, Exercise):
+        return [(p, "participant") for p in fact.participants] + [
+            (p, "observer") for p in fact.observers
+        ]
+    if isinstance(fact, Deployment):
+        host = [(fact.host, "host")] if fact.host else []
+        return [(p, "participant") for p in fact.participants] + host
+    if isinstance(fact, Operation | Exchange | Industrial):
+        return [(p, "participant") for p in fact.participants]
+    if isinstance(fact, Membership):
+        return [(fact.member, "member"), (fact.organisation, "organisation")]
+    return []

@@ -1,0 +1,1 @@
+"""The Cypher query library: one named query per .cypher file, and its runner."""

@@ -1,0 +1,269 @@
+"""The Neo4j loader against a real server: load, reload, modify-and-reload, round trip,
+atomicity under failure (an exception, a killed process), dry run, and clear errors."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import networkx as nx
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from graph.cli import main
+from graph.projection import project, to_networkx
+from loaders.dataset import load_dataset
+from loaders.neo4j_loader import (
+    database_fingerprint,
+    load_graph,
+    read_graph_state,
+    read_networkx,
+)
+
+pytestmark = pytest.mark.neo4j
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def wipe(driver, database):
+    with driver.session(database=database) as s:
+        s.run("MATCH (n) DETACH DELETE n").consume()
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return project(load_dataset(DATA, check_quotes=False))
+
+
+@pytest.fixture
+def db(neo4j_driver, neo4j_settings):
+    wipe(neo4j_driver, neo4j_settings.database)
+    yield neo4j_driver, neo4j_settings.database
+    wipe(neo4j_driver, neo4j_settings.database)
+
+
+def copy_data(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return target
+
+
+def edit_fact(data_dir: Path, fact_id: str, change) -> Path:
+    """Apply ``change(record_list, index)`` to the file holding ``fact_id``; return the file."""
+    for path in sorted((data_dir / "facts").glob("*.yaml")):
+        records = yaml.safe_load(path.read_text())
+        for i, rec in enumerate(records):
+            if rec["id"] == fact_id:
+                change(records, i)
+                path.write_text(yaml.safe_dump(records, allow_unicode=True, sort_keys=False))
+                return path
+    raise AssertionError(f"{fact_id} not found")
+
+
+def graphs_equal(g1: nx.MultiDiGraph, g2: nx.MultiDiGraph) -> bool:
+    return dict(g1.nodes(data=True)) == dict(g2.nodes(data=True)) and sorted(
+        (u, v, k, sorted(d.items())) for u, v, k, d in g1.edges(keys=True, data=True)
+    ) == sorted((u, v, k, sorted(d.items())) for u, v, k, d in g2.edges(keys=True, data=True))
+
+
+def test_load_then_round_trip_equals_offline_graph(db, spec):
+    driver, database = db
+    result = load_graph(driver, spec, database)
+    created_nodes = sum(c["created"] for n, c in result.diff.summary.items() if n[0] != ":")
+    created_rels = sum(c["created"] for n, c in result.diff.summary.items() if n[0] == ":")
+    assert (created_nodes, created_rels) == (len(spec.nodes), len(spec.rels))
+    offline = to_networkx(spec)
+    online = read_networkx(driver, database)
+    assert online.number_of_nodes() == offline.number_of_nodes()
+    assert online.number_of_edges() == offline.number_of_edges()
+    assert graphs_equal(online, offline)
+
+
+def test_reload_changes_nothing(db, spec):
+    driver, database = db
+    load_graph(driver, spec, database)
+    before = database_fingerprint(driver, database)
+    again = load_graph(driver, spec, database)
+    assert again.diff.empty
+    # Only the LoadInfo bookkeeping node is rewritten (its loaded_at); the data is identical.
+    with driver.session(database=database) as s:
+        state = s.execute_read(read_graph_state)
+    assert state.nodes == spec.nodes and state.rels == spec.rels
+    assert before != "" and again.data_hash == load_graph(driver, spec, database).data_hash
+
+
+def test_modify_and_reload_applies_exactly_the_difference(db, spec, tmp_path):
+    driver, database = db
+    load_graph(driver, spec, database)
+    data = copy_data(tmp_path)
+    visit = "visit-gbr-mod-to-jpn-1973-02"
+    edit_fact(data, visit, lambda recs, i: recs[i].update(date="1973"))
+    victim = next(f for f, n in spec.nodes.items() if "Exercise" in n.labels)
+    edit_fact(data, victim, lambda recs, i: recs.pop(i))
+    new_spec = project(load_dataset(data, check_quotes=False))
+    result = load_graph(driver, new_spec, database)
+    d = result.diff
+    assert d.create_nodes == [] and d.create_rels == []
+    # The visit's node and its VISITED edge carry the date; nothing else depends on it.
+    assert d.update_nodes == [visit]
+    assert d.update_rels == [r.key for r in spec.rels.values()
+                             if r.type == "VISITED" and r.props.get("fact") == visit]
+    assert d.delete_nodes == [victim]
+    assert sorted(d.delete_rels) == sorted(
+        k for k, r in spec.rels.items()
+        if victim in (r.start, r.end) or r.props.get("fact") == victim)
+    with driver.session(database=database) as s:
+        state = s.execute_read(read_graph_state)
+    assert state.nodes == new_spec.nodes and state.rels == new_spec.rels
+    assert state.nodes[visit].props["date"] == "1973"
+    assert state.nodes[visit].props["precision"] == "year"
+
+
+def test_failure_before_commit_leaves_previous_graph(db, spec, tmp_path):
+    driver, database = db
+    load_graph(driver, spec, database)
+    before = database_fingerprint(driver, database)
+    data = copy_data(tmp_path)
+    edit_fact(data, "visit-gbr-mod-to-jpn-1973-02", lambda recs, i: recs.pop(i))
+    new_spec = project(load_dataset(data, check_quotes=False))
+
+    class Boom(Exception):
+        pass
+
+    def boom():
+        raise Boom("interrupted after every write, before the commit")
+
+    with pytest.raises(Boom):
+        load_graph(driver, new_spec, database, before_commit=boom)
+    assert database_fingerprint(driver, database) == before
+
+
+KILLED_LOADER = textwrap.dedent("""
+    import sys, time
+    from graph.projection import project
+    from graph.settings import load_settings
+    from loaders.dataset import load_dataset
+    from loaders.neo4j_loader import load_graph, open_driver
+
+    settings = load_settings()
+    spec = project(load_dataset(sys.argv[1], check_quotes=False))
+
+    def pause():
+        print("ready", flush=True)
+        time.sleep(300)
+
+    with open_driver(settings) as driver:
+        load_graph(driver, spec, settings.database, before_commit=pause)
+""")
+
+
+def test_loader_killed_midway_leaves_previous_graph(db, spec, neo4j_settings, tmp_path):
+    driver, database = db
+    load_graph(driver, spec, database)
+    before = database_fingerprint(driver, database)
+    data = copy_data(tmp_path)
+    edit_fact(data, "visit-gbr-mod-to-jpn-1973-02", lambda recs, i: recs.pop(i))
+    env = {**os.environ, "NEO4J_URI": neo4j_settings.uri,
+           "NEO4J_USERNAME": neo4j_settings.username,
+           "NEO4J_PASSWORD": neo4j_settings.password.get_secret_value(),
+           "NEO4J_DATABASE": database}
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_LOADER, str(data)], env=env,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "ready"  # every write done, not committed
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGKILL
+    assert database_fingerprint(driver, database) == before
+    # and the next load succeeds and applies the change
+    new_spec = project(load_dataset(data, check_quotes=False))
+    result = load_graph(driver, new_spec, database)
+    assert result.diff.delete_nodes == ["visit-gbr-mod-to-jpn-1973-02"]
+
+
+def test_dry_run_writes_nothing(db, spec):
+    driver, database = db
+    before = database_fingerprint(driver, database)
+    result = load_graph(driver, spec, database, dry_run=True)
+    assert not result.written and len(result.diff.create_nodes) == len(spec.nodes)
+    assert database_fingerprint(driver, database) == before
+
+
+def cli_env(settings, **over):
+    env = {"NEO4J_URI": settings.uri, "NEO4J_USERNAME": settings.username,
+           "NEO4J_PASSWORD": settings.password.get_secret_value(),
+           "NEO4J_DATABASE": settings.database}
+    env.update(over)
+    return env
+
+
+def test_cli_load_and_reload(db, neo4j_settings):
+    runner = CliRunner()
+    env = cli_env(neo4j_settings)
+    first = runner.invoke(main, ["load", "--quiet"], env=env)
+    assert first.exit_code == 0, first.output
+    assert "Agreement" in first.output and "created" in first.output
+    second = runner.invoke(main, ["load", "--json"], env=env)
+    assert second.exit_code == 0
+    assert all(r["created"] == r["updated"] == r["removed"] == 0
+               for r in yaml.safe_load(second.stdout))
+
+
+def test_invalid_data_writes_nothing(db, neo4j_settings, spec, tmp_path):
+    driver, database = db
+    load_graph(driver, spec, database)
+    before = database_fingerprint(driver, database)
+    data = copy_data(tmp_path)
+    edit_fact(data, "visit-gbr-mod-to-jpn-1973-02",
+              lambda recs, i: recs[i].update(host="XYZ-nowhere"))
+    result = CliRunner().invoke(main, ["load", "--data", str(data)],
+                                env=cli_env(neo4j_settings))
+    assert result.exit_code == 3
+    assert "unknown entity 'XYZ-nowhere'" in result.output
+    assert database_fingerprint(driver, database) == before
+
+
+def test_wrong_password_is_refused_clearly(db, neo4j_settings):
+    result = CliRunner().invoke(main, ["load"], env=cli_env(neo4j_settings,
+                                                            NEO4J_PASSWORD="wrong-Secret-123"))
+    assert result.exit_code == 4
+    assert "refused the credentials" in result.output
+    assert "wrong-Secret-123" not in result.output
+
+
+def test_unreachable_server_is_a_clear_error(neo4j_settings):
+    from graph.localserver import free_port
+
+    uri = f"bolt://127.0.0.1:{free_port()}"
+    result = CliRunner().invoke(main, ["load"], env=cli_env(neo4j_settings, NEO4J_URI=uri))
+    assert result.exit_code == 4
+    assert f"cannot reach Neo4j at {uri}" in result.output
+
+
+def test_missing_database_is_a_clear_error(db, neo4j_settings):
+    result = CliRunner().invoke(main, ["load"], env=cli_env(neo4j_settings,
+                                                            NEO4J_DATABASE="nosuchdb"))
+    assert result.exit_code == 4
+    assert "database 'nosuchdb' does not exist" in result.output
+
+
+def test_densest_same_on_both_backends(db, neo4j_settings, spec):
+    driver, database = db
+    load_graph(driver, spec, database)
+    runner = CliRunner()
+    env = cli_env(neo4j_settings)
+    files = runner.invoke(main, ["densest", "--with", "Japan", "--json"], env=env)
+    neo = runner.invoke(main, ["densest", "--with", "Japan", "--json", "--source", "neo4j"],
+                        env=env)
+    assert files.exit_code == 0 and neo.exit_code == 0, neo.output
+    assert yaml.safe_load(files.stdout) == yaml.safe_load(neo.stdout)
+    assert yaml.safe_load(files.stdout)[0]["b"] == "France"

@@ -1,0 +1,46 @@
+"""Connection settings: precedence, and the password never shown."""
+
+from __future__ import annotations
+
+from graph.settings import load_settings
+
+
+def test_explicit_beats_environment_beats_env_file(tmp_path, monkeypatch):
+    env_file = tmp_path / ".env"
+    env_file.write_text("NEO4J_URI=bolt://file:1\nNEO4J_PASSWORD=from-file-secret\n"
+                        "NEO4J_DATABASE=filedb\n")
+    monkeypatch.setenv("TIEGRAPH_HOME", str(tmp_path / "home"))
+    environ = {"NEO4J_URI": "bolt://env:2"}
+    s = load_settings(environ=environ, env_file=env_file)
+    assert s.uri == "bolt://env:2"
+    assert s.database == "filedb"
+    assert s.auth() == ("neo4j", "from-file-secret")
+    s = load_settings(uri="bolt://cli:3", password="cli-secret", environ=environ,
+                      env_file=env_file)
+    assert s.uri == "bolt://cli:3" and s.auth()[1] == "cli-secret"
+
+
+def test_password_is_not_in_repr_or_str(tmp_path, monkeypatch):
+    monkeypatch.setenv("TIEGRAPH_HOME", str(tmp_path))
+    s = load_settings(password="very-secret-pw", environ={}, env_file=tmp_path / "none")
+    assert "very-secret-pw" not in repr(s)
+    assert "very-secret-pw" not in str(s)
+
+
+def test_missing_password_is_a_clear_error(tmp_path, monkeypatch):
+    import pytest
+
+    from graph.errors import ConfigError
+
+    monkeypatch.setenv("TIEGRAPH_HOME", str(tmp_path))
+    s = load_settings(environ={}, env_file=tmp_path / "none")
+    with pytest.raises(ConfigError, match="NEO4J_PASSWORD"):
+        s.auth()
+
+
+def test_local_server_password_file_is_used(tmp_path, monkeypatch):
+    monkeypatch.setenv("TIEGRAPH_HOME", str(tmp_path))
+    (tmp_path / "neo4j").mkdir()
+    (tmp_path / "neo4j" / "password").write_text("generated-pw\n")
+    s = load_settings(environ={}, env_file=tmp_path / "none")
+    assert s.auth()[1] == "generated-pw"
