@@ -40,28 +40,46 @@ class Actor:
 
 
 class FilesBackend:
-    """Answers from the fact files (validated on open)."""
+    """Answers from the fact files.
+
+    The analysis needs only the actors and the ties. Both are kept in a compiled index
+    (JSON, in ``TIEGRAPH_CACHE`` or ``~/.cache/tiegraph``) keyed by a SHA-256 of the data
+    files and of the code that derives them, so a fresh process answers without parsing and
+    validating ~600 facts; any edit to the data or that code makes a new index. The full,
+    validated :attr:`dataset` is loaded only when a command needs it (``explain``, ``stats``).
+    """
 
     source: Source = "files"
 
     def __init__(self, data_dir: Path | None = None, check_quotes: bool = False) -> None:
+        from loaders.paths import default_data_dir
+
+        self.data_dir = Path(data_dir or default_data_dir())
+        self.check_quotes = check_quotes
+
+    @cached_property
+    def dataset(self) -> Any:
+        """Return the validated :class:`loaders.dataset.Dataset` (raises DataError)."""
         from loaders.dataset import load_dataset
 
-        self.dataset = load_dataset(data_dir, check_quotes=check_quotes)
+        return load_dataset(self.data_dir, check_quotes=self.check_quotes)
+
+    @cached_property
+    def _index(self) -> dict[str, Any]:
+        from graph.index import load_or_build_index
+
+        return load_or_build_index(self.data_dir, lambda: self.dataset)
 
     @cached_property
     def actors(self) -> dict[str, Actor]:
         """Return every entity by id."""
-        ds = self.dataset
-        return {eid: Actor(eid, ds.name_of(eid), e.kind, tuple(e.aliases), e.state)
-                for eid, e in ds.entities.items()}
+        return {a["id"]: Actor(a["id"], a["name"], a["kind"], tuple(a["aliases"]), a["state"])
+                for a in self._index["actors"]}
 
     @cached_property
     def ties(self) -> list[Tie]:
         """Return every tie."""
-        from graph.ties import ties_from_dataset
-
-        return ties_from_dataset(self.dataset)
+        return [Tie(*t) for t in self._index["ties"]]
 
     def fact_details(self, fact_ids: list[str]) -> dict[str, dict[str, Any]]:
         """Return name, type and citations (source, locator, quote) of the given facts."""

@@ -107,7 +107,7 @@ def window_options(func: F) -> F:
 def _check_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None
-    from loaders.model import _check_date as check
+    from loaders.dates import check_date as check
 
     try:
         return check(value)
@@ -340,3 +340,5 @@ def _register_commands() -> None:
 
 
 _register_commands()
+if __name__ == "__main__":
+    main()

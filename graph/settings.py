@@ -4,7 +4,7 @@ Precedence, highest first: explicit values (CLI options), the process environmen
 file in the working directory (or the file named by ``TIEGRAPH_ENV_FILE``), the password file
 of the local server started by ``tiegraph neo4j start``, then defaults.
 
-The password is held in a :class:`pydantic.SecretStr`: it never appears in ``repr``, logs or
+The password is held in a :class:`Secret`: it never appears in ``repr``, ``str``, logs or
 error messages.
 """
 
@@ -15,7 +15,29 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import SecretStr
+
+class Secret:
+    """A string that does not show itself: ``repr`` and ``str`` print ``'**********'``."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def get_secret_value(self) -> str:
+        """Return the secret itself (only for handing it to the driver)."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
 
 DEFAULT_URI = "bolt://127.0.0.1:7687"
 DEFAULT_USERNAME = "neo4j"
@@ -38,11 +60,11 @@ def local_password_file() -> Path:
 
 @dataclass(frozen=True)
 class Settings:
-    """Where and how to reach Neo4j. ``password`` is a SecretStr (never printed)."""
+    """Where and how to reach Neo4j. ``password`` is a Secret (never printed)."""
 
     uri: str = DEFAULT_URI
     username: str = DEFAULT_USERNAME
-    password: SecretStr | None = field(default=None, repr=False)
+    password: Secret | None = field(default=None, repr=False)
     database: str = DEFAULT_DATABASE
 
     def auth(self) -> tuple[str, str]:
@@ -93,6 +115,6 @@ def load_settings(
     return Settings(
         uri=layered.get("NEO4J_URI") or DEFAULT_URI,
         username=layered.get("NEO4J_USERNAME") or DEFAULT_USERNAME,
-        password=SecretStr(secret) if secret else None,
+        password=Secret(secret) if secret else None,
         database=layered.get("NEO4J_DATABASE") or DEFAULT_DATABASE,
     )

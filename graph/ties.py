@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from graph.schema import CATEGORIES
-from loaders.model import date_key
+from loaders.dates import date_key
 
 if TYPE_CHECKING:
     from loaders.dataset import Dataset

@@ -5,7 +5,6 @@ of them, each with ``file:line``.
 
 from __future__ import annotations
 
-import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -29,6 +28,7 @@ from loaders.model import (
     date_key,
     participants_of,
 )
+from loaders.paths import default_data_dir, default_sources_dir
 from loaders.yamlfile import FileProblem, Record, read_records
 
 _FACT_ADAPTER: TypeAdapter[Any] = TypeAdapter(Fact)
@@ -45,27 +45,6 @@ _DATE_FIELDS = {
     "in_force",
     "terminated",
 }
-
-
-def default_data_dir() -> Path:
-    """Return the bundled data folder: ``TIEGRAPH_DATA``, the checkout's ``data/``, or the copy
-    installed with the package."""
-    if env := os.environ.get("TIEGRAPH_DATA"):
-        return Path(env)
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "data", here.parent / "graph" / "bundled_data"):
-        if (candidate / "sources.yaml").is_file():
-            return candidate
-    return here.parent / "data"
-
-
-def default_sources_dir() -> Path | None:
-    """Return the folder of the source texts (``TIEGRAPH_SOURCES`` or ``../shared/sources``
-    beside the checkout), or None when it is absent."""
-    if env := os.environ.get("TIEGRAPH_SOURCES"):
-        return Path(env)
-    candidate = Path(__file__).resolve().parents[2] / "shared" / "sources"
-    return candidate if candidate.is_dir() else None
 
 
 def fold_space(text: str) -> str:

@@ -20,9 +20,10 @@ from pydantic import (
     model_validator,
 )
 
+from loaders.dates import check_date, date_key
+
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ISO3 = r"^[A-Z]{3}$"
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
 def _coerce_date(value: Any) -> Any:
@@ -34,44 +35,11 @@ def _coerce_date(value: Any) -> Any:
     return value
 
 
-def _check_date(value: str) -> str:
-    match = _DATE_RE.match(value)
-    if not match:
-        raise ValueError(
-            f"{value!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD "
-            "with the precision the source gives"
-        )
-    year, month, day = match.groups()
-    try:
-        dt.date(int(year), int(month or 1), int(day or 1))
-    except ValueError as exc:
-        raise ValueError(f"{value!r} is not a real date ({exc})") from None
-    return value
-
-
-PartialDate = Annotated[str, BeforeValidator(_coerce_date), AfterValidator(_check_date)]
+PartialDate = Annotated[str, BeforeValidator(_coerce_date), AfterValidator(check_date)]
 """An ISO 8601 date prefix (``2016``, ``2016-10``, ``2016-10-24``) whose length is its precision."""
 
 Slug = Annotated[str, Field(pattern=SLUG, max_length=120)]
 EntityId = Annotated[str, Field(pattern=r"^([A-Z]{3}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length=120)]
-
-
-def precision(date: str) -> Literal["year", "month", "day"]:
-    """Return the precision of a partial date: ``"year"``, ``"month"`` or ``"day"``."""
-    return {4: "year", 7: "month", 10: "day"}[len(date)]  # type: ignore[return-value]
-
-
-def date_key(date: str, *, end: bool = False) -> str:
-    """Return a full ``YYYY-MM-DD`` for sorting and windows: the first (or last) day covered."""
-    if len(date) == 10:
-        return date
-    if len(date) == 7:
-        if not end:
-            return date + "-01"
-        year, month = int(date[:4]), int(date[5:7])
-        nxt = dt.date(year + month // 12, month % 12 + 1, 1)
-        return (nxt - dt.timedelta(days=1)).isoformat()
-    return date + ("-12-31" if end else "-01-01")
 
 
 class Strict(BaseModel):

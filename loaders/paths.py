@@ -1,0 +1,27 @@
+"""Where the bundled data and the source texts are, without heavy imports."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def default_data_dir() -> Path:
+    """Return the bundled data folder: ``TIEGRAPH_DATA``, the checkout's ``data/``, or the copy
+    installed with the package."""
+    if env := os.environ.get("TIEGRAPH_DATA"):
+        return Path(env)
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "data", here.parent / "graph" / "bundled_data"):
+        if (candidate / "sources.yaml").is_file():
+            return candidate
+    return here.parent / "data"
+
+
+def default_sources_dir() -> Path | None:
+    """Return the folder of the source texts (``TIEGRAPH_SOURCES`` or ``../shared/sources``
+    beside the checkout), or None when it is absent."""
+    if env := os.environ.get("TIEGRAPH_SOURCES"):
+        return Path(env)
+    candidate = Path(__file__).resolve().parents[2] / "shared" / "sources"
+    return candidate if candidate.is_dir() else None
