@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from graph.schema import CATEGORIES, ENTITY_LABELS, FACT_LABELS, NODE_TYPES, REL_TYPES
+from loaders.dates import date_key, precision
 from loaders.model import (
     Agreement,
     DialogueSession,
@@ -20,8 +21,6 @@ from loaders.model import (
     FactBase,
     Membership,
     Visit,
-    date_key,
-    precision,
 )
 
 if TYPE_CHECKING:
