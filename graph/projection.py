@@ -65,7 +65,7 @@ class GraphSpec:
         clean["id"] = node_id
         self.nodes[node_id] = Node(node_id, labels, clean)
 
-    def add_rel(self, rel_type: str, start: str, end: str, tag: str = "", **props: Any) -> None:
+    def add_rel(self, rel_type: str, start: str, end: str, tag: str = "", /, **props: Any) -> None:
         """Add a relationship; its key is ``TYPE:start:end[:tag]``, unique in the graph."""
         key = f"{rel_type}:{start}:{end}" + (f":{tag}" if tag else "")
         allowed = REL_TYPES[rel_type].properties
@@ -196,6 +196,7 @@ def to_networkx(spec: GraphSpec) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     for node in spec.nodes.values():
         g.add_node(node.id, labels=node.labels, **node.props)
-    for rel in spec.rels.values():
-        g.add_edge(rel.start, rel.end, key=rel.key, type=rel.type, **rel.props)
+    g.add_edges_from(
+        (rel.start, rel.end, rel.key, {"type": rel.type, **rel.props}) for rel in spec.rels.values()
+    )
     return g

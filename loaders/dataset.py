@@ -17,6 +17,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from graph.errors import DataError
 from loaders.model import (
+    FACT_MODELS,
+    MILESTONES,
     DialogueSession,
     Entity,
     Fact,
@@ -25,6 +27,7 @@ from loaders.model import (
     PartialDate,
     Source,
     Visit,
+    article,
     date_key,
     participants_of,
 )
@@ -108,26 +111,56 @@ def _validation_problems(record: Record, exc: ValidationError, what: str) -> lis
         # discriminated unions put the tag first: ("exercise", "participants", 0)
         if loc and loc[0] == record.data.get("type"):
             loc = loc[1:]
+        # a model validator's error names the field it is about (loaders.model.FieldError)
+        loc += tuple(getattr(err.get("ctx", {}).get("error"), "loc", ()))
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             msg = "unknown field (see docs/data-format.md for the fields of this type)"
         elif err["type"] == "union_tag_invalid":
-            msg = f"unknown type {record.data.get('type')!r}; " + msg
+            loc = ("type",)
+            tag = str(record.data.get("type"))
+            msg = (
+                f"unknown type {record.data.get('type')!r}{_close(tag, FACT_MODELS)}; "
+                f"the types are {', '.join(FACT_MODELS)}"
+            )
         elif err["type"] == "union_tag_not_found":
+            loc = ("type",)
             msg = "field 'type' is required"
         problems.append(f"{record.where(loc)}: {what} {rid}: {_format_loc(loc)}: {msg}")
     return problems
 
 
-def _read_dir(paths: Iterable[Path], problems: list[str]) -> list[Record]:
+@dataclass
+class _Gaps:
+    """What the tables lack because of problems already reported: the ids of records that failed
+    validation, and the files that could not be read, by kind (source, entity, fact)."""
+
+    invalid: set[tuple[str, str]] = field(default_factory=set)
+    unread: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    def unknown(self, kind: str, ref: str) -> str | None:
+        """Return what to add to an 'unknown <kind> <ref>' problem, or None when ``ref`` names
+        an invalid record (already reported: a second problem would only mislead)."""
+        if (kind, ref) in self.invalid:
+            return None
+        files = self.unread.get(kind)
+        return f" ({', '.join(files)} could not be read)" if files else ""
+
+
+def _read_dir(
+    paths: Iterable[Path], base: Path, problems: list[str], unread: list[str]
+) -> list[Record]:
     records: list[Record] = []
     for path in paths:
+        name = _rel(path, base)
         try:
-            records.extend(read_records(path))
+            records.extend(read_records(path, name, skipped=problems))
         except FileProblem as exc:
             problems.append(str(exc))
+            unread.append(str(name))
         except OSError as exc:
-            problems.append(f"{path}: cannot read: {exc.strerror}")
+            problems.append(f"{name}: cannot read: {exc.strerror}")
+            unread.append(str(name))
     return records
 
 
@@ -161,11 +194,12 @@ def load_dataset(
             p for p in (data_dir / sub).glob("*") if p.suffix in (".yaml", ".yml") and p.is_file()
         )
 
-    source_records = _read_dir([data_dir / "sources.yaml"], problems)
-    entity_records = _read_dir(files("entities"), problems)
-    fact_records = _read_dir(files("facts"), problems)
-    for rec in (*source_records, *entity_records, *fact_records):
-        rec.file = _rel(rec.file, data_dir)
+    gaps = _Gaps()
+    source_records = _read_dir(
+        [data_dir / "sources.yaml"], data_dir, problems, gaps.unread["source"]
+    )
+    entity_records = _read_dir(files("entities"), data_dir, problems, gaps.unread["entity"])
+    fact_records = _read_dir(files("facts"), data_dir, problems, gaps.unread["fact"])
 
     sources: dict[str, Source] = {}
     entities: dict[str, Entity] = {}
@@ -186,27 +220,32 @@ def load_dataset(
         table[oid] = obj
         where[oid] = rec
 
+    def invalid(rec: Record, exc: ValidationError, what: str) -> None:
+        problems.extend(_validation_problems(rec, exc, what))
+        if isinstance(rec.data.get("id"), str):
+            gaps.invalid.add((what, rec.data["id"]))
+
     for rec in source_records:
         try:
             keep(rec, Source.model_validate(rec.data), sources, "source")
         except ValidationError as exc:
-            problems.extend(_validation_problems(rec, exc, "source"))
+            invalid(rec, exc, "source")
     for rec in entity_records:
         try:
             keep(rec, Entity.model_validate(rec.data), entities, "entity")
         except ValidationError as exc:
-            problems.extend(_validation_problems(rec, exc, "entity"))
+            invalid(rec, exc, "entity")
     for rec in fact_records:
         try:
             keep(rec, _FACT_ADAPTER.validate_python(rec.data), facts, "fact")
         except ValidationError as exc:
-            problems.extend(_validation_problems(rec, exc, "fact"))
+            invalid(rec, exc, "fact")
 
     dataset = Dataset(sources=sources, entities=entities, facts=facts, records=where)
     texts = _source_texts(sources, sources_dir, where, problems) if sources_dir else None
     dataset.quotes_checked = texts is not None
-    _check_entities(dataset, problems)
-    _check_facts(dataset, texts, problems)
+    _check_entities(dataset, problems, gaps)
+    _check_facts(dataset, texts, problems, gaps)
     if problems:
         raise DataError(problems)
     return dataset
@@ -222,10 +261,15 @@ def _source_texts(
             texts[sid] = fold_space(path.read_text(encoding="utf-8"))
         except OSError:
             problems.append(f"{where[sid].where(('file',))}: source text {path} is missing")
+        except UnicodeDecodeError as exc:
+            problems.append(
+                f"{where[sid].where(('file',))}: source text {path} is not UTF-8 "
+                f"(byte 0x{exc.object[exc.start]:02x} at offset {exc.start})"
+            )
     return texts
 
 
-def _check_entities(ds: Dataset, problems: list[str]) -> None:
+def _check_entities(ds: Dataset, problems: list[str], gaps: _Gaps) -> None:
     import pycountry
 
     aliases: dict[str, str] = {}
@@ -235,12 +279,28 @@ def _check_entities(ds: Dataset, problems: list[str]) -> None:
             problems.append(f"{rec.where(('id',))}: {eid!r} is not an ISO 3166-1 alpha-3 code")
         if ent.state is not None:
             target = ds.entities.get(ent.state)
-            if target is None or target.kind != "state":
-                problems.append(f"{rec.where(('state',))}: {eid}: unknown state {ent.state!r}")
+            if target is None and (more := gaps.unknown("entity", ent.state)) is not None:
+                problems.append(
+                    f"{rec.where(('state',))}: {eid}: unknown state {ent.state!r}{more}"
+                )
+            elif target is not None and target.kind != "state":
+                problems.append(
+                    f"{rec.where(('state',))}: {eid}: {ent.state!r} is {article(target.kind)}, "
+                    "not a state"
+                )
         if ent.service is not None:
             svc = ds.entities.get(ent.service)
-            if svc is None or svc.kind != "service":
-                problems.append(f"{rec.where(('service',))}: {eid}: unknown service {ent.service!r}")
+            if svc is None:
+                if (more := gaps.unknown("entity", ent.service)) is not None:
+                    problems.append(
+                        f"{rec.where(('service',))}: {eid}: unknown service {ent.service!r}"
+                        f"{_close(ent.service, ds.entities)}{more}"
+                    )
+            elif svc.kind != "service":
+                problems.append(
+                    f"{rec.where(('service',))}: {eid}: {ent.service!r} is {article(svc.kind)}, "
+                    "not a service"
+                )
             elif svc.state != ent.state:
                 problems.append(
                     f"{rec.where(('service',))}: {eid}: service {ent.service} belongs to "
@@ -259,19 +319,30 @@ def _check_entities(ds: Dataset, problems: list[str]) -> None:
 _ACTOR_KINDS = ("state", "organisation")
 
 
-def _check_facts(ds: Dataset, texts: dict[str, str] | None, problems: list[str]) -> None:
+def _check_facts(
+    ds: Dataset, texts: dict[str, str] | None, problems: list[str], gaps: _Gaps
+) -> None:
     for fid, fact in ds.facts.items():
         rec = ds.records[fid]
 
-        def entity_ref(eid: str, loc: tuple[Any, ...], kinds: tuple[str, ...] | None = None) -> None:
+        def entity_ref(
+            eid: str,
+            loc: tuple[Any, ...],
+            kinds: tuple[str, ...] | None = None,
+            rec: Record = rec,
+            fid: str = fid,
+        ) -> None:
             ent = ds.entities.get(eid)
             if ent is None:
-                hint = _close(eid, ds.entities)
-                problems.append(f"{rec.where(loc)}: {fid}: unknown entity {eid!r}{hint}")
+                if (more := gaps.unknown("entity", eid)) is not None:
+                    hint = _close(eid, ds.entities)
+                    problems.append(
+                        f"{rec.where(loc)}: {fid}: unknown entity {eid!r}{hint}{more}"
+                    )
             elif kinds and ent.kind not in kinds:
                 problems.append(
-                    f"{rec.where(loc)}: {fid}: {eid!r} is a {ent.kind}; "
-                    f"expected a {' or '.join(kinds)}"
+                    f"{rec.where(loc)}: {fid}: {eid!r} is {article(ent.kind)}; "
+                    f"expected {article(' or '.join(kinds))}"
                 )
 
         for key in ("parties", "participants", "observers"):
@@ -291,12 +362,19 @@ def _check_facts(ds: Dataset, texts: dict[str, str] | None, problems: list[str])
             entity_ref(fact.organisation, ("organisation",), ("organisation",))
         if isinstance(fact, DialogueSession):
             series = ds.facts.get(fact.series)
-            if series is None or getattr(series, "type", None) != "dialogue_series":
+            if series is None:
+                if (more := gaps.unknown("fact", fact.series)) is not None:
+                    known = [k for k, v in ds.facts.items() if v.type == "dialogue_series"]  # type: ignore[attr-defined]
+                    problems.append(
+                        f"{rec.where(('series',))}: {fid}: unknown dialogue series "
+                        f"{fact.series!r}{_close(fact.series, known)}{more}"
+                    )
+            elif series.type != "dialogue_series":  # type: ignore[attr-defined]
                 problems.append(
-                    f"{rec.where(('series',))}: {fid}: unknown dialogue series "
-                    f"{fact.series!r}{_close(fact.series, ds.facts)}"
+                    f"{rec.where(('series',))}: {fid}: series {fact.series!r} is "
+                    f"{article(series.type)}, not a dialogue_series"  # type: ignore[attr-defined]
                 )
-        _check_citations(ds, fid, rec, fact, texts, problems)
+        _check_citations(ds, fid, rec, fact, texts, problems, gaps)
 
 
 def _check_citations(
@@ -306,6 +384,7 @@ def _check_citations(
     fact: FactBase,
     texts: dict[str, str] | None,
     problems: list[str],
+    gaps: _Gaps,
 ) -> None:
     def check(cites: list[Any], base: tuple[Any, ...]) -> list[str]:
         dates = []
@@ -313,29 +392,33 @@ def _check_citations(
             loc = (*base, "citations", i)
             src = ds.sources.get(cit.source)
             if src is None:
-                problems.append(
-                    f"{rec.where((*loc, 'source'))}: {fid}: unknown source {cit.source!r}"
-                    f"{_close(cit.source, ds.sources)}"
-                )
+                if (more := gaps.unknown("source", cit.source)) is not None:
+                    problems.append(
+                        f"{rec.where((*loc, 'source'))}: {fid}: unknown source {cit.source!r}"
+                        f"{_close(cit.source, ds.sources)}{more}"
+                    )
                 continue
             dates.append(src.date)
-            if texts is not None and cit.source in texts:
-                if fold_space(cit.quote) not in texts[cit.source]:
-                    problems.append(
-                        f"{rec.where((*loc, 'quote'))}: {fid}: quote not found verbatim in "
-                        f"{cit.source} ({src.file}): {cit.quote[:60]!r}"
-                    )
+            if (
+                texts is not None
+                and cit.source in texts
+                and fold_space(cit.quote) not in texts[cit.source]
+            ):
+                problems.append(
+                    f"{rec.where((*loc, 'quote'))}: {fid}: quote not found verbatim in "
+                    f"{cit.source} ({src.file}): {cit.quote[:60]!r}"
+                )
         return dates
 
     source_dates = check(fact.citations, ())
     planned = getattr(fact, "status", None) == "planned"
     latest = max(source_dates, key=lambda d: date_key(d, end=True), default=None)
     if latest and not planned:
-        for value in fact.dates():
+        for loc, value in _dates_with_locs(fact):
             if date_key(value) > date_key(latest, end=True):
                 problems.append(
-                    f"{rec.where()}: {fid}: date {value} is after its latest source "
-                    f"({latest}); mark announced events 'status: planned'"
+                    f"{rec.where(loc)}: {fid}: {_format_loc(loc)} {value} is after its latest "
+                    f"source ({latest}); mark announced events 'status: planned'"
                 )
     for j, claim in enumerate(fact.disputed):
         check(claim.citations, ("disputed", j))
@@ -345,6 +428,19 @@ def _check_citations(
             except ValidationError as exc:
                 msg = exc.errors()[0]["msg"].removeprefix("Value error, ")
                 problems.append(f"{rec.where(('disputed', j, 'value'))}: {fid}: {msg}")
+
+
+def _dates_with_locs(fact: FactBase) -> list[tuple[tuple[Any, ...], str]]:
+    """Return (key path, date) for every date in ``fact.dates()``, to report its line."""
+    values = set(fact.dates())
+    out: list[tuple[tuple[Any, ...], str]] = []
+    for key in (*MILESTONES, "established", "date", "start", "end"):
+        value = getattr(fact, key, None)
+        if isinstance(value, str) and value in values:
+            out.append(((key,), value))
+    for i, value in enumerate(getattr(fact, "revised", None) or []):
+        out.append((("revised", i), value))
+    return out
 
 
 def _close(name: str, known: Iterable[str]) -> str:

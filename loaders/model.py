@@ -26,6 +26,20 @@ SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ISO3 = r"^[A-Z]{3}$"
 
 
+class FieldError(ValueError):
+    """A model validator's error about one field: ``loc`` is its key path within the record,
+    so that the problem is reported at that field's line (see loaders.dataset)."""
+
+    def __init__(self, message: str, *loc: str | int) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
+def article(noun: str) -> str:
+    """Return ``noun`` with ``a`` or ``an`` (``an organisation``, ``a unit``)."""
+    return f"{'an' if noun[:1] in 'aeio' else 'a'} {noun}"
+
+
 def _coerce_date(value: Any) -> Any:
     """Accept YAML's unquoted year (int) and day (date) as strings."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -80,22 +94,28 @@ class Entity(Strict):
     def _shape(self) -> Entity:
         if self.kind == "state":
             if not re.match(ISO3, self.id):
-                raise ValueError(f"a state's id is its ISO 3166-1 alpha-3 code, not {self.id!r}")
+                raise FieldError(
+                    f"a state's id is its ISO 3166-1 alpha-3 code, not {self.id!r}", "id"
+                )
             if self.state or self.service:
-                raise ValueError("a state has no 'state' or 'service'")
+                raise FieldError(
+                    "a state has no 'state' or 'service'", "state" if self.state else "service"
+                )
         else:
             if not re.match(SLUG, self.id):
-                raise ValueError(f"id {self.id!r} must be a lower-case slug (e.g. gbr-royal-navy)")
+                raise FieldError(
+                    f"id {self.id!r} must be a lower-case slug (e.g. gbr-royal-navy)", "id"
+                )
             if not self.name:
-                raise ValueError(f"field 'name' is required for a {self.kind}")
+                raise FieldError(f"field 'name' is required for {article(self.kind)}", "name")
         if self.kind in ("service", "agency", "unit") and not self.state:
-            raise ValueError(f"field 'state' is required for a {self.kind}")
+            raise FieldError(f"field 'state' is required for {article(self.kind)}", "state")
         if self.kind == "organisation" and self.state:
-            raise ValueError("an organisation has no 'state'")
+            raise FieldError("an organisation has no 'state'", "state")
         if self.service and self.kind != "unit":
-            raise ValueError("only a unit has a 'service'")
+            raise FieldError("only a unit has a 'service'", "service")
         if self.cow is not None and self.kind != "state":
-            raise ValueError("only a state has a 'cow' code")
+            raise FieldError("only a state has a 'cow' code", "cow")
         return self
 
 
@@ -132,15 +152,18 @@ class FactBase(Strict):
 
     @model_validator(mode="after")
     def _disputed_fields_exist(self) -> FactBase:
-        for claim in self.disputed:
+        for i, claim in enumerate(self.disputed):
             if claim.field not in type(self).model_fields or claim.field in (
                 "id",
                 "citations",
                 "disputed",
             ):
-                raise ValueError(
+                raise FieldError(
                     f"disputed claim about unknown field {claim.field!r} "
-                    f"(a {self.type} has: {', '.join(sorted(type(self).model_fields))})"
+                    f"({article(self.type)} has: {', '.join(sorted(type(self).model_fields))})",  # type: ignore[attr-defined]
+                    "disputed",
+                    i,
+                    "field",
                 )
         return self
 
@@ -160,13 +183,15 @@ class Dated(FactBase):
     @model_validator(mode="after")
     def _one_date(self) -> Dated:
         if self.date and (self.start or self.end):
-            raise ValueError("give either 'date' or 'start'/'end', not both")
+            raise FieldError(
+                "give either 'date' or 'start'/'end', not both", "start" if self.start else "end"
+            )
         if not self.date and not self.start:
             raise ValueError("a date is required: give 'date' or 'start' (and 'end')")
         if self.end and not self.start:
-            raise ValueError("'end' needs a 'start'")
+            raise FieldError("'end' needs a 'start'", "end")
         if self.start and self.end and date_key(self.end, end=True) < date_key(self.start):
-            raise ValueError(f"'end' {self.end} is before 'start' {self.start}")
+            raise FieldError(f"'end' {self.end} is before 'start' {self.start}", "end")
         return self
 
     @property
@@ -359,7 +384,7 @@ class Membership(FactBase):
     @model_validator(mode="after")
     def _spell(self) -> Membership:
         if self.end and date_key(self.end, end=True) < date_key(self.start):
-            raise ValueError(f"'end' {self.end} is before 'start' {self.start}")
+            raise FieldError(f"'end' {self.end} is before 'start' {self.start}", "end")
         return self
 
 

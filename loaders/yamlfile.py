@@ -15,8 +15,23 @@ from typing import Any
 import yaml
 
 MAX_FILE_BYTES = 5_000_000
+#: Deepest nesting of collections a file may have (a record needs about 7; deeper input is
+#: refused before it is composed, since libyaml's composer recurses in C and would crash).
+MAX_DEPTH = 30
+#: How many values YAML aliases (``*name``) may add to a file when expanded ("billion laughs").
+MAX_ALIAS_VALUES = 100_000
 # libyaml's loader is several times faster and keeps the same marks; fall back to pure Python.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    """The safe loader without YAML 1.1's implicit timestamps: an unquoted ``2019-02-30`` stays
+    the string it is (and gets a proper date error) instead of crashing the date constructor."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in _Base.yaml_implicit_resolvers.items()
+    }
 
 Path_ = tuple[str | int, ...]
 
@@ -53,6 +68,99 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _syntax_problem(file: Path | str, text: str, exc: yaml.MarkedYAMLError) -> FileProblem:
+    """Return the problem for a YAML syntax error, at the most useful line.
+
+    An unclosed quote is the usual culprit of confusing errors: the quoted value runs on to the
+    next quote character, and YAML breaks there. Such errors are reported where the quote opens.
+    """
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 1
+    problem = exc.problem or "invalid YAML"
+    if (
+        exc.context == "while scanning a quoted scalar"
+        and exc.context_mark is not None
+        and "end of stream" in problem
+    ):
+        return FileProblem(
+            f"{file}:{exc.context_mark.line + 1}: YAML syntax error: the quoted value that starts "
+            f"here is never closed ({problem} at line {line})"
+        )
+    quoted = _last_quoted_scalar(text, mark) if mark else None
+    if quoted is not None and quoted.start_mark.line < quoted.end_mark.line == line - 1:
+        return FileProblem(
+            f"{file}:{quoted.start_mark.line + 1}: YAML syntax error: the quoted value that "
+            f"starts here runs on to line {line}, where the YAML breaks ({problem}); is its "
+            "closing quote missing?"
+        )
+    where = ""
+    if exc.context and exc.context_mark is not None and exc.context_mark.line + 1 != line:
+        where = f" ({exc.context} that starts at line {exc.context_mark.line + 1})"
+    return FileProblem(f"{file}:{line}: YAML syntax error: {problem}{where}")
+
+
+def _last_quoted_scalar(text: str, mark: Any) -> Any:
+    """Return the last scalar token before ``mark`` if it is quoted (else None)."""
+    loader = _Loader(text)
+    last = None
+    try:
+        while loader.check_token():
+            token = loader.get_token()
+            if token.start_mark.index >= mark.index:
+                break
+            if isinstance(token, yaml.ScalarToken):
+                last = token
+    except yaml.YAMLError:
+        pass
+    finally:
+        loader.dispose()
+    return last if last is not None and last.style in ('"', "'") else None
+
+
+def _check_shape(loader: Any, file: Path | str) -> None:
+    """Refuse input that would exhaust the composer: collections nested deeper than
+    ``MAX_DEPTH``, aliases that expand to more than ``MAX_ALIAS_VALUES`` values, and aliases
+    to the collection they are in. Reads the event stream, which needs no recursion."""
+    stack: list[list[Any]] = []  # [anchor, expanded size] of each open collection
+    sizes: dict[str, int] = {}
+    added = 0
+    while loader.check_event():
+        event = loader.get_event()
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(stack) >= MAX_DEPTH:
+                raise FileProblem(
+                    f"{file}:{line}: values nested more than {MAX_DEPTH} levels deep; a record "
+                    "is a mapping of plain values and lists"
+                )
+            stack.append([event.anchor, 1])
+            continue
+        if isinstance(event, yaml.CollectionEndEvent):
+            anchor, size = stack.pop()
+            if anchor is not None:
+                sizes[anchor] = size
+        elif isinstance(event, yaml.AliasEvent):
+            if any(anchor == event.anchor for anchor, _ in stack):
+                raise FileProblem(
+                    f"{file}:{line}: YAML alias *{event.anchor} refers to the collection it is in"
+                )
+            size = sizes.get(event.anchor, 1)
+            added += size
+            if added > MAX_ALIAS_VALUES:
+                raise FileProblem(
+                    f"{file}:{line}: YAML aliases (*name) expand to more than "
+                    f"{MAX_ALIAS_VALUES:,} values; write the values out instead"
+                )
+        elif isinstance(event, yaml.ScalarEvent):
+            size = 1
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+        else:
+            continue
+        if stack:
+            stack[-1][1] += size
+
+
 def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: Path) -> None:
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
@@ -80,13 +188,20 @@ def _convert(value: Any) -> Any:
     return _plain(value)
 
 
-def read_records(file: Path) -> list[Record]:
+def read_records(
+    file: Path, name: Path | None = None, skipped: list[str] | None = None
+) -> list[Record]:
     """Return the records of a YAML file that holds a list of mappings.
 
-    Raises :class:`FileProblem` (with file and line) for unreadable bytes, YAML syntax errors,
-    duplicate keys, an empty file, or a top level that is not a list of mappings.
+    ``name`` is how messages and the records name the file (default: ``file``). When
+    ``skipped`` is a list, list items that are not mappings are reported there and left out
+    (the other records are returned); otherwise they raise :class:`FileProblem`. Raises
+    :class:`FileProblem` (with file and line) for unreadable bytes, YAML syntax errors,
+    duplicate keys, an empty file, input nested too deeply or expanding too much through
+    aliases, or a top level that is not a list of mappings.
     """
     raw = file.read_bytes()
+    file = name if name is not None else file
     if len(raw) > MAX_FILE_BYTES:
         raise FileProblem(
             f"{file}: {len(raw):,} bytes is larger than the {MAX_FILE_BYTES:,}-byte limit for a "
@@ -102,14 +217,15 @@ def read_records(file: Path) -> list[Record]:
         ) from None
     loader = _Loader(text)
     try:
+        _check_shape(loader, file)
+        loader.dispose()
+        loader = _Loader(text)
         node = loader.get_single_node()
         if node is None:
             raise FileProblem(f"{file}:1: the file is empty; a data file holds a YAML list")
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        raise FileProblem(f"{file}:{line}: YAML syntax error: {exc.problem}") from None
+        raise _syntax_problem(file, text, exc) from None
     finally:
         loader.dispose()
     if not isinstance(node, yaml.SequenceNode) or not isinstance(data, list):
@@ -121,7 +237,11 @@ def read_records(file: Path) -> list[Record]:
     for i, (item_node, item) in enumerate(zip(node.value, data, strict=True)):
         line = item_node.start_mark.line + 1
         if not isinstance(item, dict):
-            raise FileProblem(f"{file}:{line}: record {i + 1} is not a mapping of keys to values")
+            problem = f"{file}:{line}: record {i + 1} is not a mapping of keys to values"
+            if skipped is None:
+                raise FileProblem(problem)
+            skipped.append(problem)
+            continue
         lines: dict[Path_, int] = {}
         _walk(item_node, (), lines, file)
         records.append(Record(data=_convert(item), file=file, line=line, lines=lines))

@@ -224,11 +224,11 @@ def test_invalid_data_writes_nothing(db, neo4j_settings, spec, tmp_path):
     before = database_fingerprint(driver, database)
     data = copy_data(tmp_path)
     edit_fact(data, "visit-gbr-mod-to-jpn-1973-02",
-              lambda recs, i: recs[i].update(host="XYZ-nowhere"))
+              lambda recs, i: recs[i].update(host="xyz-nowhere"))
     result = CliRunner().invoke(main, ["load", "--data", str(data)],
                                 env=cli_env(neo4j_settings))
     assert result.exit_code == 3
-    assert "unknown entity 'XYZ-nowhere'" in result.output
+    assert "unknown entity 'xyz-nowhere'" in result.output
     assert database_fingerprint(driver, database) == before
 
 

@@ -1,0 +1,206 @@
+"""The bad-input corpus: every way a data folder can be wrong gets a precise `file:line` error.
+
+Each case in ``tests/fixtures/bad/cases.yaml`` is the valid folder ``tests/fixtures/good/`` with
+one defect. The test builds it in ``tmp_path``, runs ``tiegraph validate`` on it, and expects
+exit code 3 with the case's message (file relative to the data folder's parent, and line). A few
+cases too large to store are generated here (``GENERATED_CASES``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from graph.cli import main
+from graph.errors import DataError
+from loaders.dataset import load_dataset
+from loaders.model import FACT_MODELS
+from loaders.yamlfile import MAX_FILE_BYTES
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GOOD = FIXTURES / "good"
+CASES: list[dict[str, Any]] = yaml.safe_load(
+    (FIXTURES / "bad" / "cases.yaml").read_text(encoding="utf-8")
+)
+
+
+def _huge_file(root: Path) -> None:
+    """A facts file over the size limit (made here: it is not committed)."""
+    good = (root / "data/facts/visits.yaml").read_text(encoding="utf-8")
+    padding = "# " + "x" * 97 + "\n"
+    count = MAX_FILE_BYTES // len(padding) + 10
+    (root / "data/facts/huge.yaml").write_text(good + padding * count, encoding="utf-8")
+
+
+def _deep_nesting(root: Path) -> None:
+    """A value nested 100,000 lists deep (a recursive parser would overflow its stack)."""
+    depth = 100_000
+    (root / "data/facts/deep.yaml").write_text(
+        "- id: deep\n  value: " + "[" * depth + "]" * depth + "\n", encoding="utf-8"
+    )
+
+
+def _long_block_nesting(root: Path) -> None:
+    """Block sequences nested 50,000 deep on one line (`- - - - ...`)."""
+    (root / "data/facts/deep.yaml").write_text(
+        "- id: deep\n  value:\n    " + "- " * 50_000 + "x\n", encoding="utf-8"
+    )
+
+
+GENERATED_CASES: dict[str, tuple[Callable[[Path], None], str]] = {
+    "file-too-large": (_huge_file, "data/facts/huge.yaml: 5,"),
+    "nesting-too-deep-flow": (_deep_nesting, "data/facts/deep.yaml:2: values nested more than"),
+    "nesting-too-deep-block": (
+        _long_block_nesting,
+        "data/facts/deep.yaml:3: values nested more than",
+    ),
+}
+
+
+def build(tmp_path: Path) -> tuple[Path, Path]:
+    """Copy the good folder to ``tmp_path/data`` and its texts to ``tmp_path/texts``."""
+    data = tmp_path / "data"
+    shutil.copytree(GOOD, data, ignore=shutil.ignore_patterns("texts"))
+    shutil.copytree(GOOD / "texts", tmp_path / "texts")
+    return data, tmp_path / "texts"
+
+
+def apply(root: Path, case: dict[str, Any]) -> None:
+    """Apply one case's defect to the copy under ``root``."""
+    path = root / case["file"]
+    if case.get("delete"):
+        path.unlink()
+    elif "content" in case:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(case["content"].encode(case.get("encoding", "utf-8")))
+    elif "append" in case:
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(case["append"])
+    else:
+        text = path.read_text(encoding="utf-8")
+        assert text.count(case["old"]) == 1, f"{case['name']}: 'old' must occur once in {path}"
+        path.write_text(text.replace(case["old"], case["new"]), encoding="utf-8")
+
+
+def expected(case: dict[str, Any]) -> list[str]:
+    exp = case["expect"]
+    return [exp] if isinstance(exp, str) else list(exp)
+
+
+def run_validate(data: Path, texts: Path) -> Any:
+    return CliRunner().invoke(main, ["validate", "--data", str(data), "--sources", str(texts)])
+
+
+def problems_of(data: Path, texts: Path) -> list[str]:
+    with pytest.raises(DataError) as info:
+        load_dataset(data, texts)
+    return info.value.problems
+
+
+# --- the corpus itself ----------------------------------------------------------------------
+
+
+def test_corpus_is_well_formed() -> None:
+    names = [c["name"] for c in CASES] + list(GENERATED_CASES)
+    assert len(names) == len(set(names)), "case names must be unique"
+    assert len(names) >= 35
+    for case in CASES:
+        actions = [k for k in ("old", "append", "content", "delete") if k in case]
+        assert len(actions) == 1, f"{case['name']}: give exactly one of old/append/content/delete"
+        assert ("old" in case) == ("new" in case), case["name"]
+        assert expected(case), case["name"]
+        assert isinstance(case.get("count"), int) and case["count"] >= 1, case["name"]
+
+
+def test_good_folder_is_valid(tmp_path: Path) -> None:
+    data, texts = build(tmp_path)
+    result = run_validate(data, texts)
+    assert result.exit_code == 0, result.output
+    assert "ok: 1 sources, 9 entities, 10 facts, 10 citations; quotes verified" in result.output
+    ds = load_dataset(data, texts)
+    # one fact of every type
+    assert {f.type for f in ds.facts.values()} == set(FACT_MODELS)  # type: ignore[attr-defined]
+
+
+def test_planned_event_may_postdate_its_source(tmp_path: Path) -> None:
+    """The control for the `date-after-source` case: `status: planned` makes it valid."""
+    data, texts = build(tmp_path)
+    visits = data / "facts/visits.yaml"
+    text = visits.read_text(encoding="utf-8")
+    visits.write_text(
+        text.replace('  date: "2019-04"\n', '  date: "2021-04"\n  status: planned\n'),
+        encoding="utf-8",
+    )
+    result = run_validate(data, texts)
+    assert result.exit_code == 0, result.output
+
+
+# --- one defect at a time -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_bad_case(tmp_path: Path, case: dict[str, Any]) -> None:
+    data, texts = build(tmp_path)
+    apply(tmp_path, case)
+    result = run_validate(data, texts)
+    assert result.exit_code == 3, result.output
+    lines = result.output.splitlines()
+    for want in expected(case):
+        assert any(want in line for line in lines), f"expected {want!r} in:\n{result.output}"
+    assert lines[-1] == f"error: {case['count']} problem(s) in the data files", result.output
+
+    problems = problems_of(data, texts)
+    for want in expected(case):
+        assert any(want in p for p in problems), f"expected {want!r} in {problems}"
+    assert len(problems) == case["count"], problems
+
+
+@pytest.mark.parametrize("name", list(GENERATED_CASES))
+def test_generated_case(tmp_path: Path, name: str) -> None:
+    make, want = GENERATED_CASES[name]
+    data, texts = build(tmp_path)
+    make(tmp_path)
+    result = run_validate(data, texts)
+    assert result.exit_code == 3, result.output
+    assert want in result.output, result.output
+    assert any(want in p for p in problems_of(data, texts))
+
+
+# --- many defects at once -------------------------------------------------------------------
+
+#: Cases in different files and different stages of validation (YAML syntax, schema, ids,
+#: cross-references, quotes): all must be reported together.
+SEVERAL = [
+    "yaml-tab-indent",
+    "unknown-agreement-kind",
+    "duplicate-entity-id",
+    "unknown-entity",
+    "quote-too-short",
+    "unknown-dialogue-series",
+    "state-not-iso3",
+]
+
+
+def test_all_problems_are_reported(tmp_path: Path) -> None:
+    data, texts = build(tmp_path)
+    by_name = {c["name"]: c for c in CASES}
+    wants = []
+    for name in SEVERAL:
+        apply(tmp_path, by_name[name])
+        wants += expected(by_name[name])
+    problems = problems_of(data, texts)
+    for want in wants:
+        assert any(want in p for p in problems), f"expected {want!r} in {problems}"
+    assert len(problems) == len(SEVERAL), problems
+
+    result = run_validate(data, texts)
+    assert result.exit_code == 3
+    assert f"error: {len(SEVERAL)} problem(s) in the data files" in result.output
+    for want in wants:
+        assert want in result.output
