@@ -36,18 +36,7 @@ from loaders.yamlfile import FileProblem, Record, read_records
 
 _FACT_ADAPTER: TypeAdapter[Any] = TypeAdapter(Fact)
 _DATE_ADAPTER: TypeAdapter[str] = TypeAdapter(PartialDate)
-_DATE_FIELDS = {
-    "date",
-    "start",
-    "end",
-    "established",
-    "proposed",
-    "negotiations_launched",
-    "agreed_in_principle",
-    "signed",
-    "in_force",
-    "terminated",
-}
+_DATE_FIELDS = {"date", "start", "end", "established", *MILESTONES}
 
 
 def fold_space(text: str) -> str:
