@@ -34,7 +34,9 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 
 
-def pair_counts(ties: Iterable[Tie], window: Window | None = None) -> dict[tuple[str, str], Counter[str]]:
+def pair_counts(
+    ties: Iterable[Tie], window: Window | None = None
+) -> dict[tuple[str, str], Counter[str]]:
     """Return per pair ``(a, b)`` the number of ties by category inside ``window``."""
     window = window or Window()
     counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
@@ -75,8 +77,10 @@ def densest_partnerships(
     if weights:
         unknown = set(weights) - set(CATEGORY_ORDER)
         if unknown:
-            raise ValueError(f"unknown categories in weights: {', '.join(sorted(unknown))}; "
-                             f"use {', '.join(CATEGORY_ORDER)}")
+            raise ValueError(
+                f"unknown categories in weights: {', '.join(sorted(unknown))}; "
+                f"use {', '.join(CATEGORY_ORDER)}"
+            )
     rows = []
     for (a, b), counts in pair_counts(ties, window).items():
         if focus and focus not in (a, b):
@@ -113,8 +117,9 @@ def explain_pair(ties: Iterable[Tie], a: str, b: str, window: Window | None = No
     return sorted(chosen, key=lambda t: (t.when or "9999", t.category, t.fact))
 
 
-def timeline(ties: Iterable[Tie], a: str, b: str | None = None,
-             window: Window | None = None) -> list[dict[str, Any]]:
+def timeline(
+    ties: Iterable[Tie], a: str, b: str | None = None, window: Window | None = None
+) -> list[dict[str, Any]]:
     """Return one row per year with the number of ties by category for actor ``a`` (with
     anyone, or with ``b``); undated ties are left out."""
     window = window or Window()
@@ -124,5 +129,11 @@ def timeline(ties: Iterable[Tie], a: str, b: str | None = None,
             continue
         if window.keeps(t):
             per_year[t.year][t.category] += 1
-    return [{"year": y, **{c: per_year[y][c] for c in CATEGORY_ORDER},
-             "total": sum(per_year[y].values())} for y in sorted(per_year)]
+    return [
+        {
+            "year": y,
+            **{c: per_year[y][c] for c in CATEGORY_ORDER},
+            "total": sum(per_year[y].values()),
+        }
+        for y in sorted(per_year)
+    ]

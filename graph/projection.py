@@ -12,7 +12,8 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from graph.schema import CATEGORIES, ENTITY_LABELS, FACT_LABELS, NODE_TYPES, REL_TYPES
+from graph.schema import ENTITY_LABELS, FACT_LABELS, NODE_TYPES, REL_TYPES
+from graph.ties import tie_category
 from loaders.dates import date_key, precision
 from loaders.model import (
     Agreement,
@@ -92,7 +93,7 @@ def _fact_props(ds: Dataset, fact: FactBase) -> dict[str, Any]:
     when = fact.when  # type: ignore[attr-defined]
     props.update(
         name=fact_caption(ds, fact),
-        category=CATEGORIES.get(fact.type),
+        category=tie_category(fact),
         when=when,
         when_start=date_key(when) if when else None,
         when_end=date_key(when, end=True) if when else None,
@@ -134,7 +135,7 @@ def project(ds: Dataset) -> GraphSpec:
             spec.add_rel("INVOLVES", fid, actor)
         tie = {
             "fact": fid,
-            "category": CATEGORIES.get(fact.type),
+            "category": tie_category(fact),
             "date": getattr(fact, "when", None),
             "year": int(fact.when[:4]) if getattr(fact, "when", None) else None,  # type: ignore[attr-defined]
             "sources": sources,

@@ -64,24 +64,43 @@ class Window:
             if bound and date_key(tie.when) > date_key(bound, end=True):
                 return False
         return not (
-            self.as_of and tie.terminated and date_key(tie.terminated) <= date_key(self.as_of, end=True)
+            self.as_of
+            and tie.terminated
+            and date_key(tie.terminated) <= date_key(self.as_of, end=True)
         )
 
 
-def _pairs(fact_id: str, category: str, actors: list[str], when: str | None,
-           terminated: str | None) -> list[Tie]:
-    return [Tie(a, b, fact_id, category, when, terminated)
-            for a, b in itertools.combinations(sorted(set(actors)), 2)]
+def tie_category(fact: Any) -> str | None:
+    """Return the tie category of a fact, or None when it is not a tie: a type that is not
+    counted (series, memberships) or an event marked ``status: planned`` (announced,
+    postponed or cancelled: it did not happen as a tie)."""
+    if getattr(fact, "status", None) == "planned":
+        return None
+    return CATEGORIES.get(fact.type)
+
+
+def _pairs(
+    fact_id: str, category: str, actors: list[str], when: str | None, terminated: str | None
+) -> list[Tie]:
+    return [
+        Tie(a, b, fact_id, category, when, terminated)
+        for a, b in itertools.combinations(sorted(set(actors)), 2)
+    ]
 
 
 def ties_from_dataset(ds: Dataset) -> list[Tie]:
     """Return every tie of the dataset, sorted."""
     ties: list[Tie] = []
     for fid, fact in ds.facts.items():
-        category = CATEGORIES.get(fact.type)
+        category = tie_category(fact)
         if category:
-            ties += _pairs(fid, category, ds.actors_of(fact), getattr(fact, "when", None),
-                           getattr(fact, "terminated", None))
+            ties += _pairs(
+                fid,
+                category,
+                ds.actors_of(fact),
+                getattr(fact, "when", None),
+                getattr(fact, "terminated", None),
+            )
     return sorted(ties)
 
 
@@ -99,6 +118,7 @@ def ties_from_neo4j(driver: Any, database: str) -> list[Tie]:
     ties: list[Tie] = []
     with driver.session(database=database) as session:
         for rec in session.run(TIES_CYPHER):
-            ties += _pairs(rec["fact"], rec["category"], rec["actors"], rec["when"],
-                           rec["terminated"])
+            ties += _pairs(
+                rec["fact"], rec["category"], rec["actors"], rec["when"], rec["terminated"]
+            )
     return sorted(ties)

@@ -120,8 +120,14 @@ class Diff:
     def empty(self) -> bool:
         """Return True when the load changes nothing."""
         return not any(
-            (self.create_nodes, self.update_nodes, self.delete_nodes,
-             self.create_rels, self.update_rels, self.delete_rels)
+            (
+                self.create_nodes,
+                self.update_nodes,
+                self.delete_nodes,
+                self.create_rels,
+                self.update_rels,
+                self.delete_rels,
+            )
         )
 
     def table(self) -> list[dict[str, Any]]:
@@ -129,9 +135,15 @@ class Diff:
         rows = []
         for name in sorted(self.summary):
             c = self.summary[name]
-            rows.append({"what": "node" if name[0] != ":" else "relationship",
-                         "name": name.lstrip(":"), "created": c["created"],
-                         "updated": c["updated"], "removed": c["removed"]})
+            rows.append(
+                {
+                    "what": "node" if name[0] != ":" else "relationship",
+                    "name": name.lstrip(":"),
+                    "created": c["created"],
+                    "updated": c["updated"],
+                    "removed": c["removed"],
+                }
+            )
         return rows
 
 
@@ -190,6 +202,7 @@ def write_diff(
     Labels and relationship types are written into the query text only after the schema
     checks them; every value travels as a parameter.
     """
+
     def tick(stage: str, n: int) -> None:
         if progress:
             progress(stage, n)
@@ -200,8 +213,9 @@ def write_diff(
     for rel_type, keys in by_type.items():
         check_rel_type(rel_type)
         for batch in _batches(keys):
-            tx.run(f"UNWIND $keys AS k MATCH ()-[r:{rel_type} {{key: k}}]->() DELETE r",
-                   keys=batch).consume()
+            tx.run(
+                f"UNWIND $keys AS k MATCH ()-[r:{rel_type} {{key: k}}]->() DELETE r", keys=batch
+            ).consume()
             tick("delete relationships", len(batch))
     by_group: dict[str, list[str]] = defaultdict(list)
     for nid in diff.delete_nodes:
@@ -209,8 +223,9 @@ def write_diff(
     for group, ids in by_group.items():
         check_label(group)
         for batch in _batches(ids):
-            tx.run(f"UNWIND $ids AS id MATCH (n:{group} {{id: id}}) DETACH DELETE n",
-                   ids=batch).consume()
+            tx.run(
+                f"UNWIND $ids AS id MATCH (n:{group} {{id: id}}) DETACH DELETE n", ids=batch
+            ).consume()
             tick("delete nodes", len(batch))
 
     by_label: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
@@ -233,7 +248,11 @@ def write_diff(
     by_shape: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for key in (*diff.create_rels, *diff.update_rels):
         rel = wanted.rels[key]
-        shape = (rel.type, _group_of(wanted, current, rel.start), _group_of(wanted, current, rel.end))
+        shape = (
+            rel.type,
+            _group_of(wanted, current, rel.start),
+            _group_of(wanted, current, rel.end),
+        )
         by_shape[shape].append({"start": rel.start, "end": rel.end, "key": key, "props": rel.props})
     for (rel_type, g1, g2), rows in by_shape.items():
         check_rel_type(rel_type)
@@ -257,7 +276,9 @@ def spec_hash(spec: GraphSpec) -> str:
         h.update(json.dumps([nid, sorted(node.labels), node.props], sort_keys=True).encode())
     for key in sorted(spec.rels):
         rel = spec.rels[key]
-        h.update(json.dumps([key, rel.type, rel.start, rel.end, rel.props], sort_keys=True).encode())
+        h.update(
+            json.dumps([key, rel.type, rel.start, rel.end, rel.props], sort_keys=True).encode()
+        )
     return h.hexdigest()
 
 
@@ -295,15 +316,21 @@ def load_graph(
         def work(tx: Any) -> Diff:
             # The lock: every load MERGEs and updates this node first, so a second concurrent
             # load waits here and then sees the first one's committed graph.
-            tx.run("MERGE (m:LoadInfo {id: 'graph'}) SET m.lock = coalesce(m.lock, 0) + 1").consume()
+            tx.run(
+                "MERGE (m:LoadInfo {id: 'graph'}) SET m.lock = coalesce(m.lock, 0) + 1"
+            ).consume()
             current = read_graph_state(tx)
             diff = compute_diff(current, wanted)
             write_diff(tx, current, wanted, diff, progress)
             tx.run(
                 "MATCH (m:LoadInfo {id: 'graph'}) SET m = $props",
-                props={"id": "graph", "loaded_at": dt.datetime.now(dt.UTC).isoformat(),
-                       "data_hash": data_hash, "nodes": len(wanted.nodes),
-                       "relationships": len(wanted.rels)},
+                props={
+                    "id": "graph",
+                    "loaded_at": dt.datetime.now(dt.UTC).isoformat(),
+                    "data_hash": data_hash,
+                    "nodes": len(wanted.nodes),
+                    "relationships": len(wanted.rels),
+                },
             ).consume()
             if before_commit:
                 before_commit()

@@ -89,3 +89,15 @@ def test_explain_and_timeline():
     assert timeline(TIES, "JPN")[1] == {"year": 2014, "agreements": 0, "dialogues": 1,
                                         "visits": 0, "exercises": 0,
                                         "exchanges_industrial": 0, "operations": 0, "total": 1}
+
+
+def test_planned_events_are_not_ties():
+    from graph.ties import tie_category
+    from loaders.model import Exercise
+
+    cite = [{"source": "s", "locator": "p. 1", "quote": "a quote of some length"}]
+    held = Exercise(id="x", type="exercise", name="X", participants=["JPN", "GBR"],
+                    domain="land", date="2018-08", citations=cite)
+    scrapped = held.model_copy(update={"status": "planned"})
+    assert tie_category(held) == "exercises"
+    assert tie_category(scrapped) is None

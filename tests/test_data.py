@@ -14,8 +14,10 @@ from loaders.dataset import default_sources_dir, load_dataset
 def sources_dir():
     found = default_sources_dir()
     if found is None:
-        reason = ("the source texts (../shared/sources/) are absent: quotes cannot be checked "
-                  "against them")
+        reason = (
+            "the source texts (../shared/sources/) are absent: quotes cannot be checked "
+            "against them"
+        )
         if os.environ.get("CI") == "true":
             pytest.fail(reason)
         pytest.skip(reason)
@@ -35,7 +37,9 @@ def test_every_quote_is_verbatim_in_its_source(dataset):
 
 def test_every_source_document_is_cited(dataset):
     cited = Counter(c.source for f in dataset.facts.values() for c in f.citations)
-    assert set(cited) == set(dataset.sources), f"uncited sources: {set(dataset.sources) - set(cited)}"
+    assert set(cited) == set(dataset.sources), (
+        f"uncited sources: {set(dataset.sources) - set(cited)}"
+    )
 
 
 def test_core_partners_are_covered(dataset):
@@ -46,8 +50,17 @@ def test_core_partners_are_covered(dataset):
 
 def test_every_fact_type_is_present(dataset):
     types = Counter(f.type for f in dataset.facts.values())
-    assert set(types) >= {"agreement", "dialogue_series", "dialogue_session", "visit",
-                          "exercise", "deployment", "operation", "exchange", "membership"}
+    assert set(types) >= {
+        "agreement",
+        "dialogue_series",
+        "dialogue_session",
+        "visit",
+        "exercise",
+        "deployment",
+        "operation",
+        "exchange",
+        "membership",
+    }
 
 
 def test_dates_keep_their_precision(dataset):
