@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import astuple
@@ -45,6 +46,19 @@ def content_key(data_dir: Path) -> str:
     return h.hexdigest()
 
 
+def _code_changed_since_import() -> bool:
+    """Return True when a deriving module's file changed after this process imported the
+    package: the index built here may then come from older code than the key says."""
+    imported = min(
+        (getattr(sys.modules[p], "IMPORTED_AT", 0.0) for p in ("graph", "loaders")
+         if p in sys.modules),
+        default=0.0,
+    )
+    root = Path(__file__).resolve().parents[1]
+    mtimes = [(root / rel).stat().st_mtime for rel in _CODE if (root / rel).is_file()]
+    return max(mtimes, default=0.0) >= imported
+
+
 def build_index(ds: Any) -> dict[str, Any]:
     """Return the index of a validated dataset: ``actors`` (dicts) and ``ties`` (lists)."""
     from graph.ties import ties_from_dataset
@@ -67,6 +81,8 @@ def load_or_build_index(data_dir: Path, dataset: Callable[[], Any]) -> dict[str,
     except (OSError, ValueError):
         pass
     index = build_index(dataset())
+    if _code_changed_since_import():
+        return index
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False,
