@@ -1,0 +1,27 @@
+// name: port_calls_by_year
+// question: How many port calls did a state's ports receive each year, and from which ships?
+// params:
+//   host: the host state (name, id or alias), required
+//   from: optional visiting state (name, id or alias); null = every state
+// :param host => 'Japan';
+// :param from => null;
+// returns: one row per year: year, port_calls (count), ships (the visiting unit, service or
+//   state as named, with its state in brackets) and visits (their ids); by year.
+MATCH (xh:Actor)
+WHERE toLower(toString($host)) IN [v IN [xh.id, xh.name] + coalesce(xh.aliases, []) | toLower(v)]
+MATCH (h:Actor {id: coalesce(xh.state, xh.id)})
+WITH DISTINCT h
+OPTIONAL MATCH (xf:Actor)
+WHERE toLower(toString($from)) IN [v IN [xf.id, xf.name] + coalesce(xf.aliases, []) | toLower(v)]
+WITH DISTINCT h, coalesce(xf.state, xf.id) AS from_id
+WHERE $from IS NULL OR from_id IS NOT NULL
+MATCH (v:Actor)-[:PARTICIPATED_IN {role: 'visitor'}]->(f:Visit {kind: 'port_call'})
+      <-[:PARTICIPATED_IN {role: 'host'}]-(h)
+WHERE $from IS NULL OR coalesce(v.state, v.id) = from_id
+WITH f, v, COLLECT { MATCH (s:Actor {id: coalesce(v.state, v.id)}) RETURN s.name }[0] AS state
+ORDER BY f.when_start, v.name
+RETURN f.year AS year, count(f) AS port_calls,
+       collect(v.name + CASE WHEN v.state IS NULL THEN '' ELSE ' [' + state + ']' END)
+         AS ships,
+       collect(f.id) AS visits
+ORDER BY year
