@@ -267,3 +267,28 @@ def test_densest_same_on_both_backends(db, neo4j_settings, spec):
     assert files.exit_code == 0 and neo.exit_code == 0, neo.output
     assert yaml.safe_load(files.stdout) == yaml.safe_load(neo.stdout)
     assert yaml.safe_load(files.stdout)[0]["b"] == "France"
+
+
+README_QUERY = """
+MATCH p=(:State {name:'Japan'})-[:SIGNED]->(a:Agreement)<-[:SIGNED]-(:State {name:'United Kingdom'})
+OPTIONAL MATCH q=(a)-[:CITES]->(:Source)
+RETURN p, q
+"""
+
+
+def test_readme_browser_query_shows_agreements_and_their_quotes(db, spec):
+    driver, database = db
+    load_graph(driver, spec, database)
+    with driver.session(database=database) as s:
+        rows = list(s.run(README_QUERY))
+    agreements: dict[str, list[str]] = {}
+    for row in rows:
+        agreement = row["p"].nodes[1]
+        cites = row["q"].relationships[0] if row["q"] else None
+        agreements.setdefault(agreement["id"], [])
+        if cites is not None:
+            agreements[agreement["id"]].append(cites["quote"])
+    assert {"gbr-jpn-information-security", "gbr-jpn-acsa",
+            "gbr-jpn-equipment-technology-transfer", "gbr-jpn-reciprocal-access",
+            "gbr-jpn-treaty-alliance-1902"} <= set(agreements)
+    assert all(quotes for quotes in agreements.values())
