@@ -7,126 +7,24 @@ actor name (see :mod:`graph.errors`).
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from graph.errors import DataError, TiegraphError
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def handle_errors(func: F) -> F:
-    """Turn :class:`TiegraphError` into ``error: ...`` on stderr and its exit code."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except DataError as exc:
-            for problem in exc.problems:
-                click.echo(problem, err=True)
-            click.echo(f"error: {len(exc.problems)} problem(s) in the data files", err=True)
-            sys.exit(exc.exit_code)
-        except TiegraphError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(exc.exit_code)
-        except ValueError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def output_options(func: F) -> F:
-    """Add ``--json`` and ``--csv`` (mutually exclusive; default: a table)."""
-    func = click.option("--csv", "as_csv", is_flag=True, help="Print rows as CSV.")(func)
-    return click.option("--json", "as_json", is_flag=True, help="Print rows as JSON.")(func)
-
-
-def emit(rows: list[dict[str, Any]], as_json: bool, as_csv: bool,
-         columns: list[str] | None = None) -> None:
-    """Print rows in the chosen format."""
-    from graph.output import render
-
-    if as_json and as_csv:
-        raise click.UsageError("choose one of --json and --csv")
-    fmt = "json" if as_json else "csv" if as_csv else "table"
-    click.echo(render(rows, fmt, columns))
-
-
-def connection_options(func: F) -> F:
-    """Add the Neo4j connection options (defaults from the environment or .env)."""
-    opts = [
-        click.option("--uri", help="Bolt URI (default: NEO4J_URI or bolt://127.0.0.1:7687)."),
-        click.option("--username", help="User (default: NEO4J_USERNAME or neo4j)."),
-        click.option("--password", help="Password (default: NEO4J_PASSWORD, .env, or the "
-                     "local server's generated one). Prefer the environment.",
-                     show_default=False),
-        click.option("--database", help="Database (default: NEO4J_DATABASE or neo4j)."),
-    ]
-    for opt in reversed(opts):
-        func = opt(func)
-    return func
-
-
-def settings_from(kwargs: dict[str, Any]) -> Any:
-    """Return Settings from the connection options in ``kwargs`` (removing them)."""
-    from graph.settings import load_settings
-
-    return load_settings(kwargs.pop("uri"), kwargs.pop("username"), kwargs.pop("password"),
-                         kwargs.pop("database"))
-
-
-def source_option(func: F) -> F:
-    """Add ``--source files|neo4j`` and the connection options."""
-    func = connection_options(func)
-    return click.option(
-        "--source", type=click.Choice(["files", "neo4j"]), default=None,
-        help="Where the graph comes from: the bundled fact files (default, no database) "
-             "or the loaded Neo4j database. TIEGRAPH_SOURCE sets the default.",
-    )(func)
-
-
-def window_options(func: F) -> F:
-    """Add ``--since``, ``--until`` and ``--as-of`` (dates as YYYY, YYYY-MM or YYYY-MM-DD)."""
-    for name, text in (
-        ("--as-of", "Only ties dated on or before this date, without agreements terminated by "
-                    "then."),
-        ("--until", "Only ties dated on or before this date."),
-        ("--since", "Only ties dated on or after this date."),
-    ):
-        func = click.option(name, callback=_check_date, help=text)(func)
-    return func
-
-
-def _check_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    from loaders.dates import check_date as check
-
-    try:
-        return check(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
-def _window(kwargs: dict[str, Any]) -> Any:
-    from graph.ties import Window
-
-    return Window(kwargs.pop("since"), kwargs.pop("until"), kwargs.pop("as_of"))
-
-
-def _backend(kwargs: dict[str, Any]) -> Any:
-    from graph.api import open_backend
-
-    source = kwargs.pop("source")
-    settings = settings_from(kwargs)
-    return open_backend(source, settings if source == "neo4j" else None)
+from graph.clitools import (
+    backend_from,
+    connection_options,
+    emit,
+    handle_errors,
+    output_options,
+    parse_weights,
+    settings_from,
+    source_option,
+    window_from,
+    window_options,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -231,20 +129,6 @@ def load(data_dir: Path | None, dry_run: bool, quiet: bool, as_json: bool, as_cs
 # --- analysis -----------------------------------------------------------------------------------
 
 
-def _parse_weights(values: tuple[str, ...]) -> dict[str, float]:
-    weights = {}
-    for item in values:
-        key, sep, val = item.partition("=")
-        try:
-            weights[key.strip()] = float(val)
-        except ValueError:
-            raise click.BadParameter(f"{item!r}: write CATEGORY=NUMBER, e.g. exercises=3",
-                                     param_hint="--weight") from None
-        if not sep:
-            raise click.BadParameter(f"{item!r}: write CATEGORY=NUMBER", param_hint="--weight")
-    return weights
-
-
 @main.command()
 @click.option("--with", "focus", help="Only pairs that include this actor (name or alias).")
 @click.option("--measure", type=click.Choice(["count", "weighted", "breadth"]), default="count",
@@ -263,9 +147,9 @@ def densest(focus: str | None, measure: str, weights: tuple[str, ...], pair_kind
     """Rank pairs of actors by the density of their ties."""
     from graph.api import densest as run
 
-    window = _window(kwargs)
-    backend = _backend(kwargs)
-    rows = run(backend, measure=measure, weights=_parse_weights(weights),  # type: ignore[arg-type]
+    window = window_from(kwargs)
+    backend = backend_from(kwargs)
+    rows = run(backend, measure=measure, weights=parse_weights(weights),  # type: ignore[arg-type]
                window=window, focus=focus, pair_kind=pair_kind, top=top)  # type: ignore[arg-type]
     columns = ["rank", "a", "b", "agreements", "dialogues", "visits", "exercises",
                "exchanges_industrial", "operations", "total", "breadth", "score"]
@@ -286,8 +170,8 @@ def explain(a: str, b: str, as_json: bool, as_csv: bool, **kwargs: Any) -> None:
     """The evidence behind a pair: each tie with its date, category and citations."""
     from graph.api import explain as run
 
-    window = _window(kwargs)
-    rows = run(_backend(kwargs), a, b, window)
+    window = window_from(kwargs)
+    rows = run(backend_from(kwargs), a, b, window)
     if as_json or as_csv:
         emit(rows, as_json, as_csv)
         return
@@ -312,8 +196,8 @@ def timeline(a: str, b: str | None, as_json: bool, as_csv: bool, **kwargs: Any) 
     """Ties per year and category for A (with anyone, or with B)."""
     from graph.api import ties_per_year
 
-    window = _window(kwargs)
-    emit(ties_per_year(_backend(kwargs), a, b, window), as_json, as_csv)
+    window = window_from(kwargs)
+    emit(ties_per_year(backend_from(kwargs), a, b, window), as_json, as_csv)
 
 
 #: Commands defined in their own modules, registered here: (module, attribute names).

@@ -1,7 +1,7 @@
 """``tiegraph centrality|path|communities|graph-stats|export``: network analysis commands.
 
 A thin layer over :mod:`graph.network` and :mod:`graph.export`; registered by
-:mod:`graph.cli` (which defines the shared options before importing this module). networkx
+:mod:`graph.cli`; the shared options come from :mod:`graph.clitools`. networkx
 is imported only when a command runs, so ``tiegraph --help`` stays fast.
 """
 
@@ -12,14 +12,14 @@ from typing import Any
 
 import click
 
-from graph.cli import (
-    _backend,
-    _parse_weights,
-    _window,
+from graph.clitools import (
+    backend_from,
     emit,
     handle_errors,
     output_options,
+    parse_weights,
     source_option,
+    window_from,
     window_options,
 )
 from graph.export import FORMATS
@@ -44,12 +44,12 @@ weight_option = click.option(
 def _graph(which: str, kwargs: dict[str, Any], weights: tuple[str, ...] = ()) -> Any:
     """Return the graph a command analyses: ``actors`` (state graph in the window), ``full``
     (actors and facts) or ``all`` (every node and relationship, as loaded into Neo4j)."""
-    window = _window(kwargs)
-    backend = _backend(kwargs)
+    window = window_from(kwargs)
+    backend = backend_from(kwargs)
     if which == "actors":
         from graph.network import actor_graph_of
 
-        return actor_graph_of(backend, window, _parse_weights(weights))
+        return actor_graph_of(backend, window, parse_weights(weights))
     if window.bounded or weights:
         raise click.UsageError("--since, --until, --as-of and --weight apply to --graph actors")
     if backend.source != "files":
@@ -102,8 +102,8 @@ def path(a: str, b: str, max_paths: int, as_json: bool, as_csv: bool, **kwargs: 
     from graph.network import actor_graph_of, shortest_paths
     from graph.schema import CATEGORY_ORDER
 
-    window = _window(kwargs)
-    backend = _backend(kwargs)
+    window = window_from(kwargs)
+    backend = backend_from(kwargs)
     ends = [top_actor(backend, resolve(backend, x)) for x in (a, b)]
     G = actor_graph_of(backend, window)
     for x in ends:

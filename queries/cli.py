@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from graph.cli import connection_options, emit, handle_errors, output_options, settings_from
+from graph.clitools import connection_options, emit, handle_errors, output_options, settings_from
 from queries.library import (
     QueryError,
     QueryInfo,

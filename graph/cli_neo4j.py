@@ -1,0 +1,93 @@
+"""``tiegraph neo4j start|stop|status``: a local Neo4j server without Docker.
+
+A thin layer over :mod:`graph.localserver`. The password is never printed: a generated one is
+stored in a file (mode 0600) whose path is printed.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from pathlib import Path
+
+import click
+
+from graph import localserver
+from graph.clitools import handle_errors
+from graph.settings import local_password_file
+
+home_option = click.option(
+    "--home", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="The server's folder (default: $TIEGRAPH_HOME/neo4j, i.e. ~/.tiegraph/neo4j).")
+
+
+@click.group()
+def neo4j() -> None:
+    """Run a local Neo4j Community server (no Docker; jars from Maven Central)."""
+
+
+@neo4j.command()
+@home_option
+@click.option("--bolt-port", type=int, default=7687, show_default=True, help="Bolt port.")
+@click.option("--http-port", type=int, default=7474, show_default=True,
+              help="HTTP port (Neo4j Browser at /browser/).")
+@click.option("--heap", default="1g", show_default=True, help="JVM heap size.")
+@click.option("--pagecache", default="512m", show_default=True, help="Page cache size.")
+@click.option("--timeout", type=float, default=120, show_default=True,
+              help="Seconds to wait for the server to answer.")
+@handle_errors
+def start(home: Path | None, bolt_port: int, http_port: int, heap: str, pagecache: str,
+          timeout: float) -> None:
+    """Start the server on 127.0.0.1 and wait until it answers.
+
+    The password of user neo4j is NEO4J_PASSWORD (environment or .env) on the first start,
+    else a generated one, stored in <home>/password.
+    """
+    if not localserver.jars_ready():
+        click.echo(f"Downloading the Neo4j {localserver.NEO4J_VERSION} jars with Maven "
+                   "(once; about 140 MB)...", err=True)
+    info = localserver.start(home, bolt_port=bolt_port, http_port=http_port, heap=heap,
+                             pagecache=pagecache, timeout=timeout)
+    click.echo(f"Neo4j {localserver.NEO4J_VERSION} is running (pid {info.pid})")
+    click.echo(f"  home:    {info.home}")
+    click.echo(f"  bolt:    {info.bolt_uri}")
+    click.echo(f"  browser: {info.http_uri}/browser/")
+    if info.password_file:
+        click.echo(f"  user neo4j, password in {info.password_file} (mode 0600)")
+    else:
+        click.echo("  user neo4j, password as configured (NEO4J_PASSWORD)")
+    hints = []
+    if bolt_port != 7687:
+        hints.append(f"export NEO4J_URI={info.bolt_uri}")
+    if info.password_file and info.password_file != local_password_file().resolve():
+        hints.append(f'export NEO4J_PASSWORD="$(cat {shlex.quote(str(info.password_file))})"')
+    if hints:
+        click.echo("For the other tiegraph commands:\n  " + "\n  ".join(hints))
+
+
+@neo4j.command()
+@home_option
+@click.option("--timeout", type=float, default=60, show_default=True,
+              help="Seconds to wait after SIGTERM before SIGKILL.")
+@handle_errors
+def stop(home: Path | None, timeout: float) -> None:
+    """Stop the server (SIGTERM to its recorded pid)."""
+    pid = localserver.stop(home, timeout=timeout)
+    click.echo(f"stopped (pid {pid})")
+
+
+@neo4j.command()
+@home_option
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@handle_errors
+def status(home: Path | None, as_json: bool) -> None:
+    """Say whether the server runs, with its pid, ports and version."""
+    st = localserver.status(home)
+    if as_json:
+        click.echo(json.dumps(st.as_dict(), indent=2))
+    elif st.running:
+        click.echo(f"running (pid {st.pid}): Neo4j {st.version}, "
+                   f"bolt://127.0.0.1:{st.bolt_port}, http://127.0.0.1:{st.http_port}/browser/, "
+                   f"home {st.home}")
+    else:
+        click.echo(f"not running (home {st.home})")
