@@ -117,7 +117,8 @@ def load(data_dir: Path | None, dry_run: bool, quiet: bool, as_json: bool, as_cs
                 result = load_graph(driver, spec, settings.database,
                                     progress=lambda _stage, n: bar.update(n))
     rows = result.diff.table()
-    emit(rows, as_json, as_csv, ["what", "name", "created", "updated", "removed"])
+    if rows or as_json or as_csv:
+        emit(rows, as_json, as_csv, ["what", "name", "created", "updated", "removed"])
     if not (as_json or as_csv):
         verb = "would change" if dry_run else "changed"
         changed = sum(r["created"] + r["updated"] + r["removed"] for r in rows)

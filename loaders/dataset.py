@@ -244,8 +244,15 @@ def _source_texts(
     sources: dict[str, Source], sources_dir: Path, where: dict[str, Record], problems: list[str]
 ) -> dict[str, str]:
     texts = {}
+    root = sources_dir.resolve()
     for sid, src in sources.items():
         path = sources_dir / src.file
+        if not path.resolve().is_relative_to(root):  # '..', an absolute path, a symlink out
+            problems.append(
+                f"{where[sid].where(('file',))}: source {sid}: file {src.file!r} is outside the "
+                f"folder of source texts {sources_dir}; name a file inside it"
+            )
+            continue
         try:
             texts[sid] = fold_space(path.read_text(encoding="utf-8"))
         except OSError:

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.errors import ServerError
+from graph.errors import ConfigError, ServerError
 from graph.projection import GraphSpec, Node, Rel
 from graph.schema import DATA_GROUPS, NODE_TYPES, check_label, check_rel_type, constraint_statements
 from graph.settings import Settings
@@ -34,14 +34,39 @@ def open_driver(settings: Settings) -> Iterator[Any]:
     """Yield a connected official Neo4j driver; raise :class:`ServerError` with a clear message
     (never the password) when the server is unreachable or refuses the credentials."""
     from neo4j import GraphDatabase
+    from neo4j.exceptions import ConfigurationError
 
-    driver = GraphDatabase.driver(settings.uri, auth=settings.auth())
+    try:
+        driver = GraphDatabase.driver(settings.uri, auth=settings.auth())
+        problem = None
+    except (ConfigurationError, ValueError) as exc:
+        # The driver's message quotes the URI, or part of it, which may hold a password.
+        problem = ("give the user and password in NEO4J_USERNAME and NEO4J_PASSWORD, not in "
+                   "the URI") if "@" in settings.uri else str(exc)
+    if problem is not None:  # raised here, the driver's exception is not even its __context__
+        raise ConfigError(f"invalid NEO4J_URI {redact_uri(settings.uri)!r}: {problem}")
     try:
         with translate_errors(settings):
             driver.verify_connectivity()
         yield driver
     finally:
         driver.close()
+
+
+UNCONFIRMED_COMMIT = (
+    "Neo4j did not confirm the commit of the load (the server stopped or the connection was "
+    "lost while committing): the database holds either the previous graph or the new one, "
+    "complete, since a load is one transaction. Run the load again: it writes only what "
+    "still differs."
+)
+
+
+def redact_uri(uri: str) -> str:
+    """Return ``uri`` with any ``user:password@`` part replaced by ``***@``."""
+    scheme, sep, rest = uri.rpartition("://") if "://" in uri else ("", "", uri)
+    if "@" not in rest:
+        return uri
+    return f"{scheme}{sep}***@{rest.rpartition('@')[2]}"  # a password may hold '/', '?', '@'...
 
 
 @contextmanager
@@ -56,6 +81,8 @@ def translate_errors(settings: Settings) -> Iterator[None]:
             f"Neo4j at {settings.uri} refused the credentials of user {settings.username!r}: "
             "check NEO4J_USERNAME and NEO4J_PASSWORD (environment, .env or --password)"
         ) from None
+    except ne.IncompleteCommit:
+        raise ServerError(UNCONFIRMED_COMMIT) from None
     except (ne.ServiceUnavailable, ne.SessionExpired, OSError) as exc:
         raise ServerError(
             f"cannot reach Neo4j at {settings.uri} ({type(exc).__name__}): is the server "
@@ -73,10 +100,19 @@ def translate_errors(settings: Settings) -> Iterator[None]:
 
 def init_schema(driver: Any, database: str) -> list[str]:
     """Create the schema's constraints and indexes (idempotent); return the statements run."""
+    from neo4j.exceptions import ClientError
+
     stmts = constraint_statements()
     with driver.session(database=database) as session:
         for stmt in stmts:
-            session.run(stmt).consume()
+            # A managed transaction, so that a deadlock with a concurrent load creating the same
+            # schema is retried (an auto-commit session.run is not). IF NOT EXISTS can still
+            # lose that race: the rule then exists, which is all this asks.
+            try:
+                session.execute_write(lambda tx, stmt=stmt: tx.run(stmt).consume())
+            except ClientError as exc:
+                if exc.code != "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists":
+                    raise
     return stmts
 
 
@@ -133,7 +169,7 @@ class Diff:
     def table(self) -> list[dict[str, Any]]:
         """Return rows ``{what, name, created, updated, removed}`` for labels and types."""
         rows = []
-        for name in sorted(self.summary):
+        for name in sorted(self.summary, key=lambda n: (n.startswith(":"), n)):
             c = self.summary[name]
             rows.append(
                 {
@@ -337,6 +373,11 @@ def load_graph(
             return diff
 
         diff = session.execute_write(work)
+        # A committed write always comes back with a bookmark. A server that stops while the
+        # load waits to commit can answer COMMIT without one after rolling the load back: the
+        # driver then returns as if the commit had succeeded.
+        if not session.last_bookmarks().raw_values:
+            raise ServerError(UNCONFIRMED_COMMIT)
     return LoadResult(diff, True, data_hash)
 
 
