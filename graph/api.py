@@ -39,7 +39,25 @@ class Actor:
     state: str | None = None
 
 
-class FilesBackend:
+class IndexedBackend:
+    """A backend whose actors and ties come from a compiled index (``_index``: a dict with
+    ``actors`` and ``ties`` lists, see :mod:`graph.index`)."""
+
+    _index: dict[str, Any]
+
+    @cached_property
+    def actors(self) -> dict[str, Actor]:
+        """Return every entity by id."""
+        return {a["id"]: Actor(a["id"], a["name"], a["kind"], tuple(a["aliases"]), a["state"])
+                for a in self._index["actors"]}
+
+    @cached_property
+    def ties(self) -> list[Tie]:
+        """Return every tie."""
+        return [Tie(*t) for t in self._index["ties"]]
+
+
+class FilesBackend(IndexedBackend):
     """Answers from the fact files.
 
     The analysis needs only the actors and the ties. Both are kept in a compiled index
@@ -69,17 +87,6 @@ class FilesBackend:
         from graph.index import load_or_build_index
 
         return load_or_build_index(self.data_dir, lambda: self.dataset)
-
-    @cached_property
-    def actors(self) -> dict[str, Actor]:
-        """Return every entity by id."""
-        return {a["id"]: Actor(a["id"], a["name"], a["kind"], tuple(a["aliases"]), a["state"])
-                for a in self._index["actors"]}
-
-    @cached_property
-    def ties(self) -> list[Tie]:
-        """Return every tie."""
-        return [Tie(*t) for t in self._index["ties"]]
 
     def fact_details(self, fact_ids: list[str]) -> dict[str, dict[str, Any]]:
         """Return name, type and citations (source, locator, quote) of the given facts."""

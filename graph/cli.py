@@ -206,6 +206,7 @@ _COMMAND_MODULES = (
     ("graph.cli_neo4j", ("neo4j",)),
     ("graph.cli_network", ("centrality", "path", "communities", "export", "graph_stats")),
     ("queries.cli", ("query",)),
+    ("graph.cli_bulk", ("bulk_load", "synthetic")),
 )
 
 

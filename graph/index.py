@@ -68,19 +68,16 @@ def build_index(ds: Any) -> dict[str, Any]:
     return {"actors": actors, "ties": [list(astuple(t)) for t in ties_from_dataset(ds)]}
 
 
-def load_or_build_index(data_dir: Path, dataset: Callable[[], Any]) -> dict[str, Any]:
-    """Return the cached index for ``data_dir``, building (and caching) it from ``dataset()``
-    when missing. A cache that cannot be written is skipped silently: it is only a cache."""
-    try:
-        key = content_key(data_dir)
-    except OSError:
-        return build_index(dataset())
-    path = cache_dir() / f"index-{key[:32]}.json"
+def cached_index(name: str, key: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Return the index cached as ``<name>-<key>.json`` in :func:`cache_dir`, else ``build()``
+    it and cache it (atomically). A cache that cannot be written is skipped silently: it is
+    only a cache; neither is one written by code older than the files on disk."""
+    path = cache_dir() / f"{name}-{key[:32]}.json"
     try:
         return json.loads(path.read_text())
     except (OSError, ValueError):
         pass
-    index = build_index(dataset())
+    index = build()
     if _code_changed_since_import():
         return index
     try:
@@ -92,3 +89,13 @@ def load_or_build_index(data_dir: Path, dataset: Callable[[], Any]) -> dict[str,
     except OSError:
         pass
     return index
+
+
+def load_or_build_index(data_dir: Path, dataset: Callable[[], Any]) -> dict[str, Any]:
+    """Return the cached index for the YAML data folder ``data_dir``, building it from
+    ``dataset()`` (the validated dataset) when missing."""
+    try:
+        key = content_key(data_dir)
+    except OSError:
+        return build_index(dataset())
+    return cached_index("index", key, lambda: build_index(dataset()))

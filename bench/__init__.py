@@ -1,0 +1,1 @@
+"""The scale benchmark of tiegraph (``python -m bench``; see bench/run.py and docs/scale.md)."""

@@ -1,0 +1,246 @@
+"""The bulk CSV path: bad rows are rejected with file:line before anything is written; a
+bulk-loaded Neo4j graph equals the YAML path's graph of the same data; reloads write nothing,
+changed facts lose their stale relationships, and an interrupted load completes on rerun."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from graph.cli_bulk import bulk_load as bulk_load_command
+from graph.errors import DataError
+from graph.projection import project
+from loaders.bulk import BulkWriter, bulk_load, bulk_spec, read_rows, validate_bulk
+from loaders.dataset import load_dataset
+from loaders.neo4j_loader import load_graph, read_graph_state, spec_hash
+from loaders.synthetic import generate
+
+EVENTS = 300
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("bulk") / "s"
+    generate(out, EVENTS, seed=3)
+    return out
+
+
+def copy_bulk(generated: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "bulk"
+    shutil.copytree(generated / "bulk", target)
+    return target
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def problems_of(folder: Path, texts: Path) -> list[str]:
+    with pytest.raises(DataError) as info:
+        validate_bulk(folder, texts)
+    return info.value.problems
+
+
+def db_state(driver, database):
+    with driver.session(database=database) as session:
+        return session.execute_read(read_graph_state)
+
+
+# --- validation ---------------------------------------------------------------------------------
+
+
+def test_generated_folder_is_valid(generated: Path) -> None:
+    data = validate_bulk(generated / "bulk", generated / "texts")
+    assert data.facts == EVENTS and data.quotes_checked
+    assert data.participants > EVENTS and data.citations >= EVENTS
+
+
+def test_bad_rows_are_reported_with_file_and_line(generated: Path, tmp_path: Path) -> None:
+    folder = copy_bulk(generated, tmp_path)
+    facts = read_csv(folder / "facts.csv")
+    cols = facts[0]
+    visit = next(i for i, r in enumerate(facts) if r[cols.index("type")] == "visit")
+    facts[visit][cols.index("date")] = "2019-02-30"  # an impossible date
+    facts[visit][cols.index("start")] = ""
+    facts[visit][cols.index("end")] = ""
+    exercise = next(i for i, r in enumerate(facts) if r[cols.index("type")] == "exercise")
+    facts[exercise][cols.index("domain")] = "underwater"
+    write_csv(folder / "facts.csv", facts)
+
+    parts = read_csv(folder / "participants.csv")
+    p = next(i for i, r in enumerate(parts)
+             if r[1] == "participants" and r[0] != facts[exercise][0])
+    parts[p][2] = "xyz-no-such-unit"
+    write_csv(folder / "participants.csv", parts)
+
+    cites = read_csv(folder / "citations.csv")
+    cites[5][3] = "words that are not in the synthetic source text at all"
+    write_csv(folder / "citations.csv", cites)
+
+    problems = problems_of(folder, generated / "texts")
+    text = "\n".join(problems)
+    assert f"s/bulk/facts.csv:{visit + 1}: " not in text  # the folder is named bulk
+    assert f"bulk/facts.csv:{visit + 1}: fact {facts[visit][0]}: date:" in text
+    assert "not a real date" in text
+    assert f"bulk/facts.csv:{exercise + 1}: fact {facts[exercise][0]}: domain:" in text
+    assert (f"bulk/participants.csv:{p + 1}: {parts[p][0]}: unknown entity "
+            "'xyz-no-such-unit'") in text
+    assert f"bulk/citations.csv:6: {cites[5][0]}: quote not found verbatim" in text
+    assert len(problems) == 4
+
+
+def test_format_problems(generated: Path, tmp_path: Path) -> None:
+    folder = copy_bulk(generated, tmp_path)
+    facts = read_csv(folder / "facts.csv")
+    facts[0].append("colour")                      # unknown column
+    facts[3], facts[4] = facts[4], facts[3]         # unsorted ids
+    facts.insert(8, list(facts[7]))                 # duplicate id
+    facts[10] = facts[10] + ["", ""]                # more cells than the header
+    write_csv(folder / "facts.csv", facts)
+    parts = read_csv(folder / "participants.csv")
+    parts.append(["zzz-no-fact", "participants", "USA"])
+    write_csv(folder / "participants.csv", parts)
+    (folder / "citations.csv").unlink()
+    text = "\n".join(problems_of(folder, generated / "texts"))
+    assert "bulk/facts.csv:1: unknown column 'colour'" in text
+    assert "bulk/facts.csv:5: facts are not sorted by id" in text
+    assert f"bulk/facts.csv:9: duplicate id '{facts[8][0]}' (first at line 8)" in text
+    assert f"bulk/participants.csv:{len(parts)}: fact 'zzz-no-fact' is not in facts.csv" in text
+    assert "bulk/citations.csv: missing" in text
+
+
+def test_line_numbers_count_multi_line_cells(tmp_path: Path) -> None:
+    path = tmp_path / "facts.csv"
+    path.write_text('id,type,description\na,visit,"two\nlines"\nb,visit,x,extra\n')
+    from loaders.bulk import _Problems
+
+    problems = _Problems()
+    rows = [r for chunk in read_rows(path, Path("facts.csv"), problems, 1) for r in chunk]
+    assert [r.line for r in rows] == [2, 4]
+    assert problems.items == ["facts.csv:4: the row has more cells than the header (3)"]
+
+
+def test_writer_refuses_unsorted_facts(tmp_path: Path) -> None:
+    fact = {"id": "b", "type": "visit", "citations": []}
+    with BulkWriter(tmp_path / "w") as writer:
+        writer.fact(fact)
+        with pytest.raises(ValueError):
+            writer.fact({**fact, "id": "a"})
+
+
+# --- Neo4j --------------------------------------------------------------------------------------
+
+
+def test_invalid_folder_writes_nothing(generated: Path, tmp_path: Path, empty_neo4j,
+                                       neo4j_settings) -> None:
+    folder = copy_bulk(generated, tmp_path)
+    cites = read_csv(folder / "citations.csv")
+    cites[-1][1] = "no-such-source"
+    write_csv(folder / "citations.csv", cites)
+    with pytest.raises(DataError) as info:
+        bulk_load(empty_neo4j, folder, neo4j_settings.database, sources_dir=generated / "texts")
+    assert f"bulk/citations.csv:{len(cites)}:" in info.value.problems[0]
+    with empty_neo4j.session(database=neo4j_settings.database) as session:
+        assert session.run("MATCH (n) RETURN count(n) AS n").single()["n"] == 0
+
+
+def test_bulk_graph_equals_yaml_graph(generated: Path, empty_neo4j, neo4j_settings) -> None:
+    db = neo4j_settings.database
+    spec = project(load_dataset(generated / "yaml", generated / "texts"))
+    load_graph(empty_neo4j, spec, db)
+    via_yaml = db_state(empty_neo4j, db)
+    with empty_neo4j.session(database=db) as session:
+        session.run("MATCH (n) DETACH DELETE n").consume()
+    result = bulk_load(empty_neo4j, generated / "bulk", db, sources_dir=generated / "texts",
+                       chunk_size=64)
+    via_bulk = db_state(empty_neo4j, db)
+    assert via_bulk.nodes == via_yaml.nodes
+    assert via_bulk.rels == via_yaml.rels
+    assert spec_hash(via_bulk) == spec_hash(spec)
+    assert result.transactions > 3 and result.relationships == len(spec.rels)
+    # a rerun of unchanged data writes nothing
+    again = bulk_load(empty_neo4j, generated / "bulk", db, sources_dir=generated / "texts",
+                      chunk_size=64)
+    assert again.changed == 0
+    assert spec_hash(db_state(empty_neo4j, db)) == spec_hash(spec)
+
+
+def test_changed_facts_lose_stale_relationships(generated: Path, tmp_path: Path, empty_neo4j,
+                                                neo4j_settings) -> None:
+    db = neo4j_settings.database
+    bulk_load(empty_neo4j, generated / "bulk", db, sources_dir=generated / "texts")
+    folder = copy_bulk(generated, tmp_path)
+    facts = read_csv(folder / "facts.csv")
+    cols = facts[0]
+    visits = [r for r in facts[1:] if r[cols.index("type")] == "visit"]
+    hosts = sorted({r[cols.index("host")] for r in visits})
+    visits[0][cols.index("host")] = next(h for h in hosts if h != visits[0][cols.index("host")])
+    write_csv(folder / "facts.csv", facts)
+    parts = read_csv(folder / "participants.csv")
+    per_fact = Counter(r[0] for r in parts[1:] if r[1] == "participants")
+    big = next(fid for fid, n in per_fact.items() if n >= 3)
+    last = max(i for i, r in enumerate(parts) if r[0] == big and r[1] == "participants")
+    del parts[last]  # a multilateral fact loses one participant
+    write_csv(folder / "participants.csv", parts)
+    wanted = bulk_spec(folder, generated / "texts")
+    result = bulk_load(empty_neo4j, folder, db, sources_dir=generated / "texts")
+    assert result.changed > 0
+    state = db_state(empty_neo4j, db)
+    assert state.rels == wanted.rels
+    assert state.nodes == wanted.nodes
+
+
+def test_interrupted_load_completes_on_rerun(generated: Path, empty_neo4j,
+                                            neo4j_settings) -> None:
+    db = neo4j_settings.database
+    written = []
+
+    def fail_after_two(stage: str, n: int) -> None:
+        if stage == "write":
+            written.append(n)
+            if len(written) == 2:
+                raise RuntimeError("the connection dropped")
+
+    with pytest.raises(RuntimeError):
+        bulk_load(empty_neo4j, generated / "bulk", db, sources_dir=generated / "texts",
+                  chunk_size=50, progress=fail_after_two)
+    partial = db_state(empty_neo4j, db)
+    wanted = bulk_spec(generated / "bulk", generated / "texts")
+    assert 0 < len(partial.rels) < len(wanted.rels)
+    result = bulk_load(empty_neo4j, generated / "bulk", db, sources_dir=generated / "texts",
+                       chunk_size=50)
+    assert 0 < result.changed < len(wanted.nodes) + len(wanted.rels)
+    assert spec_hash(db_state(empty_neo4j, db)) == spec_hash(wanted)
+
+
+def test_cli(generated: Path, tmp_path: Path, empty_neo4j, neo4j_settings) -> None:
+    conn = ["--uri", neo4j_settings.uri, "--username", neo4j_settings.username,
+            "--password", neo4j_settings.password.get_secret_value(),
+            "--database", neo4j_settings.database]
+    runner = CliRunner()
+    args = [str(generated / "bulk"), "--sources", str(generated / "texts")]
+    res = runner.invoke(bulk_load_command, [*args, "--dry-run", "-q", *conn])
+    assert res.exit_code == 0, res.output
+    assert f"ok: {EVENTS} facts valid; quotes verified" in res.output
+    res = runner.invoke(bulk_load_command, [*args, "--json", "-q", *conn])
+    assert res.exit_code == 0, res.output
+    assert '"name": "Visit"' in res.output
+    folder = copy_bulk(generated, tmp_path)
+    facts = read_csv(folder / "facts.csv")
+    facts[2][1] = "vist"
+    write_csv(folder / "facts.csv", facts)
+    res = runner.invoke(bulk_load_command, [str(folder), "--sources",
+                                            str(generated / "texts"), "-q", *conn])
+    assert res.exit_code == 3
+    assert "bulk/facts.csv:3: fact" in res.output and "unknown type 'vist'" in res.output
