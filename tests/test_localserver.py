@@ -5,7 +5,6 @@ seconds); a second start checks a refused password."""
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import os
 import secrets
@@ -24,6 +23,7 @@ import pytest
 from click.testing import CliRunner, Result
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError
+from proc_net import listening_tcp
 
 from graph import localserver
 from graph.cli_neo4j import neo4j
@@ -53,22 +53,7 @@ def java_cmdlines_for(home: Path) -> list[int]:
 
 def listening_addresses(port: int) -> set[str]:
     """Return the local addresses of the TCP sockets listening on ``port`` (from /proc/net)."""
-    found = set()
-    for table in ("tcp", "tcp6"):
-        path = Path("/proc/net", table)
-        if not path.exists():
-            continue
-        for line in path.read_text().splitlines()[1:]:
-            fields = line.split()
-            address, port_hex = fields[1].split(":")
-            if fields[3] != "0A" or int(port_hex, 16) != port:  # 0A: LISTEN
-                continue
-            raw = bytes.fromhex(address)  # 32-bit words in host (little-endian) order
-            ip = ipaddress.ip_address(b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4)))
-            if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-                ip = ip.ipv4_mapped
-            found.add(str(ip))
-    return found
+    return {address for address, p, _ in listening_tcp() if p == port}
 
 
 def outward_address() -> str | None:

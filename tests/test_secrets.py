@@ -10,7 +10,6 @@ LOGON included).
 from __future__ import annotations
 
 import ast
-import ipaddress
 import os
 import re
 import secrets
@@ -29,6 +28,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from dotenv import dotenv_values
+from proc_net import listening_tcp
 
 from graph import localserver
 from graph.cli import main
@@ -411,22 +411,7 @@ def listening_sockets(pid: int) -> set[tuple[str, int]]:
             continue
         if target.startswith("socket:["):
             inodes.add(target[8:-1])
-    found = set()
-    for table in ("tcp", "tcp6"):
-        path = Path("/proc/net", table)
-        if not path.exists():
-            continue
-        for line in path.read_text().splitlines()[1:]:
-            fields = line.split()
-            if fields[3] != "0A" or fields[9] not in inodes:  # 0A: LISTEN
-                continue
-            address, port = fields[1].split(":")
-            raw = bytes.fromhex(address)  # 32-bit words in host (little-endian) order
-            ip = ipaddress.ip_address(b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4)))
-            if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-                ip = ip.ipv4_mapped
-            found.add((str(ip), int(port, 16)))
-    return found
+    return {(address, port) for address, port, inode in listening_tcp() if inode in inodes}
 
 
 @pytest.mark.skipif(not LINUX, reason="reads /proc")
