@@ -111,6 +111,35 @@ def step_bulk_load(args: argparse.Namespace) -> dict[str, Any]:
             "transactions": result.transactions}
 
 
+def step_import(args: argparse.Namespace) -> dict[str, Any]:
+    """Run the offline importer (``tiegraph neo4j import``) on a folder into the empty
+    database of the local server in ``--home``; return its sizes and times, and the CPU the
+    restarted server used until the end of the step (its pid changes)."""
+    import os
+
+    from graph import localserver
+    from graph.settings import load_settings
+    from loaders.admin_import import offline_import
+
+    os.environ["TIEGRAPH_NEO4J_DIE_WITH_PARENT"] = "0"  # the server outlives this step
+    cpu = time.process_time()
+    t = time.perf_counter()
+    r = offline_import(Path(args.folder), Path(args.home), load_settings(),
+                       sources_dir=Path(args.sources), chunk_size=args.chunk_size)
+    seconds = time.perf_counter() - t
+    pid = localserver.status(Path(args.home)).pid
+    server_cpu = None
+    if pid is not None:
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        server_cpu = (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+    return {"seconds": seconds, "cpu_seconds": time.process_time() - cpu, "complete": True,
+            "facts": r.facts, "nodes": r.nodes, "relationships": r.relationships,
+            "seconds_validate": r.seconds_validate, "seconds_export": r.seconds_export,
+            "seconds_import": r.seconds_import, "seconds_restart": r.seconds_restart,
+            "seconds_schema": r.seconds_schema, "server_pid": pid,
+            "new_server_cpu": server_cpu}
+
+
 def step_yaml_load(args: argparse.Namespace) -> dict[str, Any]:
     """Run the YAML path (load_dataset, project, load_graph: one transaction)."""
     from graph.projection import project
@@ -276,8 +305,10 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--yaml-max", type=int, default=10_000)
     sub.add_parser("wipe")
-    for name in ("bulk-load", "yaml-load", "baseline"):
+    for name in ("bulk-load", "yaml-load", "baseline", "import"):
         p = sub.add_parser(name)
+        if name == "import":
+            p.add_argument("--home", required=True)
         p.add_argument("folder")
         p.add_argument("--sources", required=True)
         p.add_argument("--chunk-size", type=int, default=5000)

@@ -1,4 +1,4 @@
-"""``tiegraph neo4j start|stop|status``: a local Neo4j server without Docker.
+"""``tiegraph neo4j start|stop|status|import``: a local Neo4j server without Docker.
 
 A thin layer over :mod:`graph.localserver`. The password is never printed: a generated one is
 stored in a file (mode 0600) whose path is printed.
@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import shlex
 from pathlib import Path
+from typing import Any
 
 import click
 
 from graph import localserver
-from graph.clitools import handle_errors
+from graph.clitools import connection_options, handle_errors, settings_from
 from graph.settings import local_password_file
 
 home_option = click.option(
@@ -91,3 +92,34 @@ def status(home: Path | None, as_json: bool) -> None:
                    f"home {st.home}")
     else:
         click.echo(f"not running (home {st.home})")
+
+
+@neo4j.command("import")
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@home_option
+@click.option("--sources", "sources_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Folder of the source texts for quote checks.")
+@click.option("--no-quotes", is_flag=True, help="Do not check quotes against the texts.")
+@connection_options
+@handle_errors
+def import_(folder: Path | None, home: Path | None, sources_dir: Path | None, no_quotes: bool,
+            **kwargs: Any) -> None:
+    """Initial load of FOLDER with neo4j-admin's offline importer (docs/scale.md).
+
+    FOLDER is a bulk CSV folder or a YAML data folder (default: the bundled data). For an
+    EMPTY database of the local server in --home, which must be running: the input is
+    validated first, the server is stopped, the database imported, and the server started
+    again with the schema created. Refuses a database that holds anything; later changes go
+    through `tiegraph bulk-load` or `tiegraph load`. If the importer fails, the empty
+    database is put back and the server restarted.
+    """
+    from loaders.admin_import import offline_import
+
+    settings = settings_from(kwargs)
+    r = offline_import(folder, home or localserver.default_home(), settings,
+                       sources_dir=sources_dir, check_quotes=not no_quotes)
+    quotes = "quotes verified" if r.quotes_checked else "quotes NOT verified"
+    click.echo(f"imported {r.facts} facts: {r.nodes} nodes, {r.relationships} relationships "
+               f"({quotes}) in {r.seconds_total:.1f} s: validate {r.seconds_validate:.1f} s, "
+               f"export {r.seconds_export:.1f} s, import {r.seconds_import:.1f} s, restart "
+               f"{r.seconds_restart:.1f} s, schema {r.seconds_schema:.1f} s")

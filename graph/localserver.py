@@ -307,7 +307,8 @@ def start(home: Path | str | None = None, bolt_port: int = 7687, http_port: int 
     _CHILDREN[proc.pid] = proc
     (home / "run" / PID_FILE).write_text(f"{proc.pid}\n")
     (home / "run" / STATE_FILE).write_text(json.dumps(
-        {"version": NEO4J_VERSION, "bolt_port": bolt_port, "http_port": http_port}))
+        {"version": NEO4J_VERSION, "bolt_port": bolt_port, "http_port": http_port,
+         "heap": heap, "pagecache": pagecache}))
     info = ServerInfo(home, proc.pid, f"bolt://127.0.0.1:{bolt_port}",
                       f"http://127.0.0.1:{http_port}", password_file)
     try:
@@ -331,6 +332,39 @@ def stop(home: Path | str | None = None, timeout: float = 60) -> int:
     _terminate(pid, timeout)
     (home / "run" / PID_FILE).unlink(missing_ok=True)
     return pid
+
+
+def restart(home: Path | str | None = None, password: str | None = None,
+            timeout: float = 120) -> ServerInfo:
+    """Start the server of ``home`` again with the ports and memory of its last start (it must
+    be stopped); return its ServerInfo. ``password`` as for :func:`start`."""
+    home = Path(home or default_home()).expanduser().resolve()
+    try:
+        state = json.loads((home / "run" / STATE_FILE).read_text())
+    except (OSError, ValueError):
+        raise LocalServerError(f"{home} has never been started: nothing to restart") from None
+    return start(home, bolt_port=state["bolt_port"], http_port=state["http_port"],
+                 password=password, heap=state.get("heap", "1g"),
+                 pagecache=state.get("pagecache", "512m"), timeout=timeout)
+
+
+def admin(home: Path | str, args: list[str], *, heap: str = "1g",
+          timeout: float = 24 * 3600) -> subprocess.CompletedProcess[str]:
+    """Run ``neo4j-admin ARGS`` (``org.neo4j.cli.AdminTool``) for ``home`` with the cached jars
+    and a JVM of ``heap``; return the completed process (output captured, not checked)."""
+    home = Path(home).expanduser().resolve()
+    _check_memory(heap, "heap")
+    java, _ = find_java()
+    lib = ensure_jars(NEO4J_VERSION)
+    try:
+        return subprocess.run(
+            [java, "-cp", f"{lib}/*", f"-Xmx{heap}", "-Dfile.encoding=UTF-8",
+             "org.neo4j.cli.AdminTool", *args],
+            capture_output=True, text=True, cwd=home, env=_clean_env(home), timeout=timeout,
+            check=False, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        raise LocalServerError(f"neo4j-admin {' '.join(args[:3])} took over {timeout:.0f} s") \
+            from None
 
 
 def status(home: Path | str | None = None) -> ServerStatus:

@@ -19,14 +19,17 @@ Every record is validated by the pydantic models of :mod:`loaders.model` and the
 checks of :mod:`loaders.dataset` (the rules of the YAML files), and each problem is reported
 as ``file:line``. The whole input is validated before anything is written; the graph is then
 written in one transaction per chunk, with the projection of :mod:`graph.projection` and the
-writer of :mod:`loaders.neo4j_loader` (label-qualified ``UNWIND ... MERGE``), so a bulk-loaded
-graph has the same nodes, labels, relationships and properties as a YAML-loaded one.
+writer of :mod:`loaders.neo4j_loader` (label-qualified ``UNWIND ... CREATE`` of the
+difference), so a bulk-loaded graph has the same nodes, labels, relationships and properties
+as a YAML-loaded one.
 
-Memory: entities, sources (and their texts) and dialogue series are held; facts,
-participants and citations stream. A load is *not* atomic: each chunk commits on its own. It
-is idempotent: each chunk is compared with what the database holds and only the difference is
-written, so a rerun after a failure finishes the load, and a rerun of unchanged data writes
-nothing. Facts absent from the files are left in the database.
+Memory: entities, sources (and their texts) and a slim reference of each dialogue series
+(:class:`SeriesRef`: id, name, parties) are held; facts, participants and citations stream,
+and duplicate fact ids are found from the previous id (the file is sorted). A load is *not*
+atomic: each chunk commits on its own. It is idempotent: each chunk is compared with what
+the database holds and only the difference is written, so a rerun after a failure finishes
+the load, and a rerun of unchanged data writes nothing. Facts absent from the files are left
+in the database.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ import hashlib
 import itertools
 import pickle
 import re
+import sys
 import tempfile
 import time
 from collections import ChainMap, Counter, defaultdict
@@ -79,8 +83,6 @@ PARTICIPANT_FIELDS = ("parties", "participants", "observers")
 CHUNK_SIZE = 5000
 #: Problems reported in full; the rest are counted (memory stays flat on garbage input).
 MAX_PROBLEMS = 500
-#: Relationships per UNWIND statement (nodes use loaders.neo4j_loader.BATCH_SIZE).
-REL_BATCH = 5000
 _SENTINEL = "\x00extra"  # an extra column: a row with more cells than the header fills it
 Progress = Callable[[str, int], None]
 
@@ -477,31 +479,75 @@ def _assemble(row: Row, facts_name: Path, parts: list[Row], parts_name: Path, ci
     return CsvRecord(data=data, file=facts_name, line=row.line, lines=lines, files=files)
 
 
+@dataclass(frozen=True, slots=True)
+class SeriesRef:
+    """What the validation pass keeps of a dialogue series (about 2.5% of the facts, so the
+    only per-fact state held): what a session of it reads when it is checked (that its series
+    exists and is one) and projected (the series' name for its caption, its parties for
+    INVOLVES). Its citations, description and the rest are not kept."""
+
+    id: str
+    name: str
+    parties: tuple[str, ...]
+
+    @classmethod
+    def of(cls, series: DialogueSeries) -> SeriesRef:
+        """Return the reference of a validated dialogue series."""
+        return cls(series.id, series.name, tuple(sys.intern(p) for p in series.parties))
+
+    def view(self) -> DialogueSeries:
+        """Return a DialogueSeries that answers the lookups of a session's checks and
+        projection (id, type, name, parties) exactly as the full model did. It is built
+        without validation (the series was validated when read) and has no citations: it is
+        never projected itself (its own chunk holds the full model)."""
+        return DialogueSeries.model_construct(id=self.id, type="dialogue_series",
+                                              name=self.name, parties=list(self.parties))
+
+
 class _ChunkFacts(dict):  # type: ignore[type-arg]
     """The ``facts`` of a one-chunk Dataset: iterates over the chunk's facts only, while
-    lookups (a session's series) also find the dialogue series of the whole input."""
+    lookups (a session's series) also find the dialogue series of the whole input (a
+    :meth:`SeriesRef.view` of each, made once per chunk)."""
 
-    def __init__(self, chunk: dict[str, FactBase], series: dict[str, FactBase]) -> None:
+    def __init__(self, chunk: dict[str, FactBase], series: dict[str, SeriesRef]) -> None:
         super().__init__(chunk)
         self._series = series
+        self._views: dict[str, DialogueSeries] = {}
+
+    def _view(self, key: str) -> DialogueSeries | None:
+        """Return the view of series ``key``, or None when no series has that id."""
+        view = self._views.get(key)
+        if view is None:
+            ref = self._series.get(key)
+            if ref is None:
+                return None
+            view = self._views[key] = ref.view()
+        return view
 
     def __missing__(self, key: str) -> FactBase:
-        return self._series[key]
+        view = self._view(key)
+        if view is None:
+            raise KeyError(key)
+        return view
 
     def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
         value = super().get(key)
-        return value if value is not None else self._series.get(key, default)
+        if value is not None:
+            return value
+        view = self._view(key)
+        return view if view is not None else default
 
 
 @dataclass
 class BulkData:
-    """What the validation pass keeps of a bulk folder: sources, entities, dialogue series,
-    entity names, and counts. Facts are not kept (they stream)."""
+    """What the validation pass keeps of a bulk folder: sources, entities, a
+    :class:`SeriesRef` of each dialogue series, entity names, and counts. Facts are not kept
+    (they stream)."""
 
     folder: Path
     sources: dict[str, Source]
     entities: dict[str, Entity]
-    series: dict[str, FactBase]
+    series: dict[str, SeriesRef]
     names: dict[str, str]
     facts: int = 0
     participants: int = 0
@@ -687,7 +733,7 @@ def validate_bulk(
             data.facts += 1
             data.by_type[fact.type] += 1  # type: ignore[attr-defined]
             if isinstance(fact, DialogueSeries):
-                data.series[fact.id] = fact
+                data.series[fact.id] = SeriesRef.of(fact)
             if isinstance(fact, DialogueSession) and fact.series not in data.series:
                 deferred.append((fact, rec))  # its series may come later in the file
                 continue
@@ -907,15 +953,13 @@ def write_spec(tx: Any, wanted: GraphSpec, context: Mapping[str, Node],
     the nodes outside ``wanted`` (entities, sources, series) that relationships may end at.
 
     The transaction first takes the lock of :func:`loaders.neo4j_loader.load_graph` (the
-    ``LoadInfo`` node), so loads never interleave inside a chunk. Nodes are written by
-    :func:`loaders.neo4j_loader.write_diff` (``UNWIND ... MERGE`` on the constrained id).
-    Relationships are not MERGEd: MERGE of a relationship expands every relationship of its
-    type between its two end nodes, and two busy actors share thousands of ``EXERCISED_WITH``
-    edges, which makes a large load quadratic. The difference was computed under the lock in
-    this transaction, so new relationships are CREATEd, and changed or stale ones are found
-    through the index on their ``key`` (:func:`graph.schema.constraint_statements`).
+    ``LoadInfo`` node), so loads never interleave inside a chunk. The difference is written
+    by :func:`loaders.neo4j_loader.write_diff`, as for a YAML load: new nodes and
+    relationships are CREATEd (the difference was computed under the lock in this
+    transaction); changed or stale ones are found by their constrained id or through the
+    index on their ``key`` (:func:`graph.schema.constraint_statements`).
     """
-    from loaders.neo4j_loader import Diff, compute_diff, write_diff
+    from loaders.neo4j_loader import compute_diff, write_diff
 
     tx.run("MERGE (m:LoadInfo {id: 'graph'}) SET m.lock = coalesce(m.lock, 0) + 1").consume()
     current = read_owned(tx, wanted)
@@ -923,67 +967,8 @@ def write_spec(tx: Any, wanted: GraphSpec, context: Mapping[str, Node],
     if diff.empty:
         return diff
     scope = GraphSpec(nodes=ChainMap(current.nodes, context), rels=current.rels)  # type: ignore[arg-type]
-    _delete_rels(tx, current, diff.delete_rels)
-    nodes = Diff(create_nodes=diff.create_nodes, update_nodes=diff.update_nodes,
-                 delete_nodes=diff.delete_nodes)
-    write_diff(tx, scope, wanted, nodes, progress)
-    _write_rels(tx, scope, wanted, diff.create_rels, create=True)
-    _write_rels(tx, scope, wanted, diff.update_rels, create=False)
+    write_diff(tx, scope, wanted, diff, progress)
     return diff
-
-
-def _batches(items: list[Any], size: int) -> Iterator[list[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
-
-
-def _delete_rels(tx: Any, current: GraphSpec, keys: list[str]) -> None:
-    from graph.schema import check_rel_type
-    from loaders.neo4j_loader import BATCH_SIZE
-
-    by_type: dict[str, list[str]] = defaultdict(list)
-    for key in keys:
-        by_type[current.rels[key].type].append(key)
-    for rel_type, batch_keys in by_type.items():
-        check_rel_type(rel_type)
-        for batch in _batches(batch_keys, BATCH_SIZE):
-            tx.run(f"UNWIND $keys AS k MATCH ()-[r:{rel_type} {{key: k}}]->() DELETE r",
-                   keys=batch).consume()
-
-
-def _write_rels(tx: Any, scope: GraphSpec, wanted: GraphSpec, keys: list[str],
-                create: bool) -> None:
-    """CREATE the new relationships ``keys`` between their end nodes (found by their
-    constrained ids), or SET the properties of existing ones (found by key)."""
-    from graph.schema import check_label, check_rel_type
-
-    def group(node_id: str) -> str:
-        node = wanted.nodes.get(node_id) or scope.nodes[node_id]
-        return node.labels[0]
-
-    by_shape: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
-    for key in keys:
-        rel = wanted.rels[key]
-        shape = (rel.type, group(rel.start), group(rel.end)) if create else (rel.type, "", "")
-        by_shape[shape].append({"start": rel.start, "end": rel.end, "key": key,
-                                "props": rel.props})
-    for (rel_type, g1, g2), rows in by_shape.items():
-        check_rel_type(rel_type)
-        if create:
-            check_label(g1)
-            check_label(g2)
-            query = (f"UNWIND $rows AS row MATCH (a:{g1} {{id: row.start}}) "
-                     f"MATCH (b:{g2} {{id: row.end}}) "
-                     f"CREATE (a)-[r:{rel_type}]->(b) SET r = row.props "
-                     "RETURN count(r) AS n")
-        else:
-            query = (f"UNWIND $rows AS row MATCH ()-[r:{rel_type} {{key: row.key}}]->() "
-                     "SET r = row.props RETURN count(r) AS n")
-        for batch in _batches(rows, REL_BATCH):
-            n = tx.run(query, rows=batch).single()["n"]
-            if n != len(batch):
-                raise RuntimeError(f"wrote {n} of {len(batch)} {rel_type} relationships: "
-                                   "an end node is missing (changed by another client?)")
 
 
 @dataclass
@@ -1032,6 +1017,20 @@ def files_hash(folder: Path) -> str:
     return h.hexdigest()
 
 
+def validate_to_spool(folder: Path, spool: Spool | None, sources_dir: Path | None = None, *,
+                      check_quotes: bool = True, chunk_size: int = CHUNK_SIZE,
+                      progress: Progress | None = None) -> BulkData:
+    """Validate a bulk folder (:func:`validate_bulk`) and append each chunk's projection to
+    ``spool`` (unless None); return the :class:`BulkData`. The spool is complete only if this
+    returns: a DataError is raised before anything could be written from it."""
+    def keep(ds: Dataset) -> None:
+        if spool is not None:
+            spool.add(_project(ds), len(ds.facts))
+
+    return validate_bulk(folder, sources_dir, check_quotes=check_quotes, chunk_size=chunk_size,
+                         progress=progress, on_chunk=keep)
+
+
 def bulk_load(
     driver: Any,
     folder: Path,
@@ -1059,12 +1058,9 @@ def bulk_load(
     t0 = time.perf_counter()
     spool = Spool()
     try:
-        def keep(ds: Dataset) -> None:
-            if not dry_run:
-                spool.add(_project(ds), len(ds.facts))
-
-        data = validate_bulk(folder, sources_dir, check_quotes=check_quotes,
-                             chunk_size=chunk_size, progress=progress, on_chunk=keep)
+        data = validate_to_spool(folder, None if dry_run else spool, sources_dir,
+                                 check_quotes=check_quotes, chunk_size=chunk_size,
+                                 progress=progress)
         result = BulkResult(facts=data.facts, nodes=0, relationships=0, written=not dry_run,
                             quotes_checked=data.quotes_checked)
         result.seconds_validate = time.perf_counter() - t0

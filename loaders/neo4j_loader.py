@@ -25,7 +25,7 @@ from graph.projection import GraphSpec, Node, Rel
 from graph.schema import DATA_GROUPS, NODE_TYPES, check_label, check_rel_type, constraint_statements
 from graph.settings import Settings
 
-BATCH_SIZE = 1000
+BATCH_SIZE = 5000
 Progress = Callable[[str, int], None]
 
 
@@ -264,44 +264,56 @@ def write_diff(
             ).consume()
             tick("delete nodes", len(batch))
 
-    by_label: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for nid in (*diff.create_nodes, *diff.update_nodes):
-        node = wanted.nodes[nid]
-        by_label[(node.labels[0], node.labels[-1])].append({"id": nid, "props": node.props})
-    for (group, label), rows in by_label.items():
-        check_label(group)
-        check_label(label)
-        others = [t.label for t in NODE_TYPES.values() if t.group == group and t.label != label]
-        remove = f"REMOVE n:{':'.join(others)} " if others else ""
-        for batch in _batches(rows):
-            tx.run(
-                f"UNWIND $rows AS row MERGE (n:{group} {{id: row.id}}) "
-                f"SET n = row.props {remove}SET n:{label}",
-                rows=batch,
-            ).consume()
-            tick("write nodes", len(batch))
+    for create, ids in ((True, diff.create_nodes), (False, diff.update_nodes)):
+        by_label: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        for nid in ids:
+            node = wanted.nodes[nid]
+            by_label[(node.labels[0], node.labels[-1])].append({"id": nid, "props": node.props})
+        for (group, label), rows in by_label.items():
+            check_label(group)
+            check_label(label)
+            if create:  # absent under the lock: CREATE (the id constraint still guards)
+                query = f"UNWIND $rows AS row CREATE (n:{group}:{label}) SET n = row.props"
+            else:
+                others = [t.label for t in NODE_TYPES.values()
+                          if t.group == group and t.label != label]
+                remove = f"REMOVE n:{':'.join(others)} " if others else ""
+                query = (f"UNWIND $rows AS row MATCH (n:{group} {{id: row.id}}) "
+                         f"SET n = row.props {remove}SET n:{label}")
+            for batch in _batches(rows):
+                tx.run(query, rows=batch).consume()
+                tick("write nodes", len(batch))
 
-    by_shape: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
-    for key in (*diff.create_rels, *diff.update_rels):
-        rel = wanted.rels[key]
-        shape = (
-            rel.type,
-            _group_of(wanted, current, rel.start),
-            _group_of(wanted, current, rel.end),
-        )
-        by_shape[shape].append({"start": rel.start, "end": rel.end, "key": key, "props": rel.props})
-    for (rel_type, g1, g2), rows in by_shape.items():
-        check_rel_type(rel_type)
-        check_label(g1)
-        check_label(g2)
-        for batch in _batches(rows):
-            tx.run(
-                f"UNWIND $rows AS row MATCH (a:{g1} {{id: row.start}}) "
-                f"MATCH (b:{g2} {{id: row.end}}) "
-                f"MERGE (a)-[r:{rel_type} {{key: row.key}}]->(b) SET r = row.props",
-                rows=batch,
-            ).consume()
-            tick("write relationships", len(batch))
+    for create, keys in ((True, diff.create_rels), (False, diff.update_rels)):
+        by_shape: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+        for key in keys:
+            rel = wanted.rels[key]
+            shape = (rel.type, _group_of(wanted, current, rel.start),
+                     _group_of(wanted, current, rel.end))
+            by_shape[shape].append({"start": rel.start, "end": rel.end, "key": key,
+                                    "props": rel.props})
+        for (rel_type, g1, g2), rows in by_shape.items():
+            check_rel_type(rel_type)
+            check_label(g1)
+            check_label(g2)
+            if create:
+                # Not MERGE: the difference was computed under the lock in this transaction,
+                # and MERGE of a relationship expands every relationship of its type between
+                # its end nodes: two busy actors share thousands of EXERCISED_WITH edges.
+                query = (f"UNWIND $rows AS row MATCH (a:{g1} {{id: row.start}}) "
+                         f"MATCH (b:{g2} {{id: row.end}}) "
+                         f"CREATE (a)-[r:{rel_type}]->(b) SET r = row.props "
+                         "RETURN count(r) AS n")
+            else:  # the key holds both ends: found through the index on it
+                query = (f"UNWIND $rows AS row MATCH ()-[r:{rel_type} {{key: row.key}}]->() "
+                         "SET r = row.props RETURN count(r) AS n")
+            for batch in _batches(rows):
+                n = tx.run(query, rows=batch).single()["n"]
+                if n != len(batch):
+                    raise RuntimeError(
+                        f"wrote {n} of {len(batch)} {rel_type} relationships: an end node "
+                        "is missing (changed by another client?)")
+                tick("write relationships", len(batch))
 
 
 def spec_hash(spec: GraphSpec) -> str:

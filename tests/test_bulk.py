@@ -15,7 +15,14 @@ from click.testing import CliRunner
 from graph.cli_bulk import bulk_load as bulk_load_command
 from graph.errors import DataError
 from graph.projection import project
-from loaders.bulk import BulkWriter, bulk_load, bulk_spec, read_rows, validate_bulk
+from loaders.bulk import (
+    BulkWriter,
+    SeriesRef,
+    bulk_load,
+    bulk_spec,
+    read_rows,
+    validate_bulk,
+)
 from loaders.dataset import load_dataset
 from loaders.neo4j_loader import load_graph, read_graph_state, spec_hash
 from loaders.synthetic import generate
@@ -118,6 +125,36 @@ def test_format_problems(generated: Path, tmp_path: Path) -> None:
     assert f"bulk/facts.csv:9: duplicate id '{facts[8][0]}' (first at line 8)" in text
     assert f"bulk/participants.csv:{len(parts)}: fact 'zzz-no-fact' is not in facts.csv" in text
     assert "bulk/citations.csv: missing" in text
+
+
+def test_duplicate_fact_ids_in_a_sorted_file(generated: Path, tmp_path: Path) -> None:
+    # facts.csv is sorted, so a duplicate is adjacent: it is found without remembering every
+    # id, also across a chunk boundary and when an id comes three times
+    folder = copy_bulk(generated, tmp_path)
+    facts = read_csv(folder / "facts.csv")
+    facts.insert(5, list(facts[4]))                 # lines 5 and 6
+    facts.insert(9, list(facts[8]))                 # lines 9, 10 and 11
+    facts.insert(9, list(facts[8]))
+    write_csv(folder / "facts.csv", facts)
+    for chunk_size in (3, 1000):                    # 3: line 9 ends a chunk, 10 starts one
+        with pytest.raises(DataError) as info:
+            validate_bulk(folder, generated / "texts", chunk_size=chunk_size)
+        assert info.value.problems == [
+            f"bulk/facts.csv:6: duplicate id '{facts[4][0]}' (first at line 5)",
+            f"bulk/facts.csv:10: duplicate id '{facts[8][0]}' (first at line 9)",
+            f"bulk/facts.csv:11: duplicate id '{facts[8][0]}' (first at line 9)",
+        ], chunk_size
+
+
+def test_sessions_find_their_series_across_chunks(generated: Path) -> None:
+    # only a slim reference of each dialogue series is held (no citations); a session in a
+    # later chunk is checked and projected exactly as in the YAML path
+    wanted = project(load_dataset(generated / "yaml", generated / "texts"))
+    data = validate_bulk(generated / "bulk", generated / "texts", chunk_size=7)
+    assert data.series and all(isinstance(s, SeriesRef) for s in data.series.values())
+    spec = bulk_spec(generated / "bulk", generated / "texts", chunk_size=7)
+    assert spec.nodes == wanted.nodes
+    assert spec.rels == wanted.rels
 
 
 def test_line_numbers_count_multi_line_cells(tmp_path: Path) -> None:
