@@ -353,7 +353,7 @@ def report(run: Run) -> tuple[str, list[str]]:
               "| server CPU s | loader peak MiB | reload s | reload events/s | reload / load "
               "| per-row events/s | bulk / per-row | YAML path s |",
               "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    ratios, rels_rates, reload_ok, mems = [], [], [], []
+    ratios, reload_ok, mems, w_rates = [], [], [], []
     for size, steps in run.sizes.items():
         bl, rl = steps.get("bulk_load"), steps.get("reload")
         base, yml = steps.get("baseline"), steps.get("yaml_load")
@@ -370,22 +370,21 @@ def report(run: Run) -> tuple[str, list[str]]:
                 f"{_f(d['seconds'])} s: {d['facts']:,} facts written | {_f(ev, 0)} (write "
                 f"phase) | {_f(rr, 0)} (write phase) | {_f(bl.cpu)} | {_f(bl.server_cpu)} "
                 f"| {_f(bl.max_rss_mib, 0)} | – | – | – | – | – | – |")
-            rels_rates.append((size, rr))
+            w_rates.append((size, None, rr))
             mems.append((size, bl.max_rss_mib))
             continue
         ev = _rate(d["facts"], d["seconds"])
         rr = _rate(d["relationships"], d["seconds"])
-        rels_rates.append((size, rr))
         mems.append((size, bl.max_rss_mib))
         rl_s = rl.data["seconds"] if rl and rl.ok else None
         rl_ev = _rate(d["facts"], rl_s)
         if rl_s:
             reload_ok.append((size, rl_s < d["seconds"], rl.data.get("changed")))
-        base_ev = (_rate(base.data["facts"], base.data["seconds"])
-                   if base and base.ok and base.data.get("facts") else None)
+        base_ev, _ = per_row_rate(run, size)
         ratio = ev / base_ev if ev and base_ev else None
         if ratio:
-            ratios.append((size, ratio, base.data.get("complete")))
+            ratios.append((size, ratio, _rate(d["facts"], d["seconds_write"]) / base_ev))
+            w_rates.append((size, rr, _rate(d["relationships"], d["seconds_write"])))
         lines.append(
             f"| {size:,} | {d['relationships']:,} | {_f(d['seconds'])} | {_f(ev, 0)} "
             f"| {_f(rr, 0)} | {_f(bl.cpu)} | {_f(bl.server_cpu)} | {_f(bl.max_rss_mib, 0)} "
@@ -420,7 +419,7 @@ def report(run: Run) -> tuple[str, list[str]]:
               "| stop + import s | restart s | schema + indexes s | CPU s | new server CPU s "
               "| peak MiB | import / per-row | import / online bulk |",
               "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    imp_ratios, imp_rates = [], []
+    imp_ratios, imp_w_rates = [], []
     for size, steps in run.sizes.items():
         imp, bl, base = steps.get("import"), steps.get("bulk_load"), steps.get("baseline")
         if not imp:
@@ -430,9 +429,8 @@ def report(run: Run) -> tuple[str, list[str]]:
             continue
         d = imp.data
         ev, rr = _rate(d["facts"], d["seconds"]), _rate(d["relationships"], d["seconds"])
-        imp_rates.append((size, rr))
-        base_ev = (_rate(base.data["facts"], base.data["seconds"])
-                   if base and base.ok and base.data.get("facts") else None)
+        base_ev, base_size = per_row_rate(run, size)
+        after = d["seconds"] - d["seconds_validate"]  # export, import, restart, schema
         if bl and bl.ok and bl.data.get("complete", True):
             bulk_ev = _rate(bl.data["facts"], bl.data["seconds"])
         elif bl and bl.ok:  # stopped early: the rate of its write phase
@@ -441,13 +439,15 @@ def report(run: Run) -> tuple[str, list[str]]:
             bulk_ev = None
         r_base = ev / base_ev if ev and base_ev else None
         if r_base:
-            imp_ratios.append((size, r_base))
+            imp_ratios.append((size, r_base, _rate(d["facts"], after) / base_ev))
+        imp_w_rates.append((size, rr, _rate(d["relationships"], after)))
         lines.append(
             f"| {size:,} | {d['relationships']:,} | {_f(d['seconds'])} | {_f(ev, 0)} "
             f"| {_f(rr, 0)} | {_f(d['seconds_validate'])} | {_f(d['seconds_export'])} "
             f"| {_f(d['seconds_import'])} | {_f(d['seconds_restart'])} "
             f"| {_f(d['seconds_schema'])} | {_f(imp.cpu)} | {_f(d.get('new_server_cpu'))} "
-            f"| {_f(imp.max_rss_mib, 0)} | {(_f(r_base, 0) + 'x') if r_base else '–'} "
+            f"| {_f(imp.max_rss_mib, 0)} | {(_f(r_base, 0) + 'x') if r_base else '–'}"
+            f"{'' if not r_base or base_size == size else f' (per-row of {base_size:,})'} "
             f"| {(_f(ev / bulk_ev, 1) + 'x') if ev and bulk_ev else '–'} |")
         rl = steps.get("reload")
         if rl and rl.ok and not (bl and bl.ok and bl.data.get("complete", True)):
@@ -505,21 +505,25 @@ def report(run: Run) -> tuple[str, list[str]]:
         lines += [f"failed: {cs.error if cs else 'not run'}", ""]
 
     # verdicts
-    for path, rs in (("online bulk-load", [(s, r) for s, r, _ in ratios]),
-                     ("offline import", imp_ratios)):
+    for path, rs in (("online bulk-load", ratios), ("offline import", imp_ratios)):
         if rs:
-            best = max(r for _, r in rs)
+            best = max(w for _, _, w in rs)
             verdicts.append(
-                f"{'MET' if best >= TARGET_RATIO else 'MISSED'} ({path}): batched loading at "
-                f"least {TARGET_RATIO:.0f}x the per-row baseline — "
-                + ", ".join(f"{r:.0f}x at {s:,}" for s, r in rs))
-    for path, rates in (("online bulk-load", rels_rates), ("offline import", imp_rates)):
+                f"{'MET' if best >= TARGET_RATIO else 'MISSED'} ({path}, write phase): batched "
+                f"loading at least {TARGET_RATIO:.0f}x the per-row baseline (whose time is its "
+                "writes only) — write phase "
+                + ", ".join(f"{w:.0f}x at {s:,}" for s, _, w in rs)
+                + "; end to end, with the validation pass: "
+                + ", ".join(f"{r:.0f}x at {s:,}" for s, r, _ in rs))
+    for path, rates in (("online bulk-load", w_rates), ("offline import", imp_w_rates)):
         if rates:
-            best = max(r or 0 for _, r in rates)
+            best = max(w or 0 for _, _, w in rates)
             verdicts.append(
-                f"{'MET' if best >= TARGET_RELS_PER_S else 'MISSED'} ({path}): at least "
-                f"{TARGET_RELS_PER_S:,.0f} relationships/s — "
-                + ", ".join(f"{_f(r, 0)}/s at {s:,}" for s, r in rates))
+                f"{'MET' if best >= TARGET_RELS_PER_S else 'MISSED'} ({path}, write phase): at "
+                f"least {TARGET_RELS_PER_S:,.0f} relationships/s — write phase "
+                + ", ".join(f"{_f(w, 0)}/s at {s:,}" for s, _, w in rates)
+                + "; end to end: "
+                + ", ".join(f"{_f(r, 0)}/s at {s:,}" for s, r, _ in rates if r))
     if reload_ok:
         verdicts.append(
             f"{'MET' if all(ok for _, ok, _ in reload_ok) else 'MISSED'}: reload of unchanged "
@@ -547,6 +551,18 @@ def report(run: Run) -> tuple[str, list[str]]:
               "```json", json.dumps(raw(run), indent=1, default=str), "```", "", "</details>",
               ""]
     return "\n".join(lines), verdicts
+
+
+def per_row_rate(run: Run, size: int) -> tuple[float | None, int | None]:
+    """Return the per-row baseline's events/s at ``size``, else at the largest smaller size
+    that ran it (the baseline is timed per fact and capped in time, so its rate does not
+    depend on the input's size), and the size it was measured at."""
+    found: tuple[float | None, int | None] = (None, None)
+    for s, steps in sorted(run.sizes.items()):
+        base = steps.get("baseline")
+        if s <= size and base and base.ok and base.data.get("facts"):
+            found = (_rate(base.data["facts"], base.data["seconds"]), s)
+    return found
 
 
 def explain(run: Run, verdicts: list[str]) -> list[str]:

@@ -18,12 +18,15 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from graph.analysis import Measure, PairKind, densest_partnerships, explain_pair, timeline
 from graph.errors import UnknownActorError
 from graph.settings import Settings
 from graph.ties import Tie, Window
+
+if TYPE_CHECKING:
+    from graph.index import TieTable
 
 Source = Literal["files", "neo4j"]
 
@@ -41,7 +44,8 @@ class Actor:
 
 class IndexedBackend:
     """A backend whose actors and ties come from a compiled index (``_index``: a dict with
-    ``actors`` and ``ties`` lists, see :mod:`graph.index`)."""
+    ``actors``, a list of dicts, and ``ties``, a :class:`graph.index.TieTable` or a list of
+    rows; see :mod:`graph.index`)."""
 
     _index: dict[str, Any]
 
@@ -52,18 +56,28 @@ class IndexedBackend:
                 for a in self._index["actors"]}
 
     @cached_property
+    def tie_table(self) -> TieTable:
+        """Return every tie as columns: the same ties as :attr:`ties`, in the same order
+        (what :func:`graph.network.actor_graph_of` reads)."""
+        from graph.index import TieTable
+
+        ties = self._index["ties"]
+        return ties if isinstance(ties, TieTable) else TieTable.from_rows(ties)
+
+    @cached_property
     def ties(self) -> list[Tie]:
         """Return every tie."""
-        return [Tie(*t) for t in self._index["ties"]]
+        return self.tie_table.ties()
 
 
 class FilesBackend(IndexedBackend):
     """Answers from the fact files.
 
     The analysis needs only the actors and the ties. Both are kept in a compiled index
-    (JSON, in ``TIEGRAPH_CACHE`` or ``~/.cache/tiegraph``) keyed by a SHA-256 of the data
-    files and of the code that derives them, so a fresh process answers without parsing and
-    validating ~600 facts; any edit to the data or that code makes a new index. The full,
+    (columns of codes, see :mod:`graph.index`; in ``TIEGRAPH_CACHE`` or
+    ``~/.cache/tiegraph``) keyed by a SHA-256 of the data files and of the code that derives
+    them, so a fresh process answers without parsing and validating ~600 facts; any edit to
+    the data or that code makes a new index. The full,
     validated :attr:`dataset` is loaded only when a command needs it (``explain``, ``stats``).
     """
 

@@ -18,6 +18,7 @@ Two graphs are analysed:
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     import networkx as nx
 
+    from graph.index import TieTable
     from graph.projection import GraphSpec
     from graph.ties import Tie, Window
 
@@ -38,12 +40,15 @@ CommunityMethod = Literal["louvain", "greedy"]
 FULL_GROUPS = ("Actor", "Fact")
 FULL_REL_TYPES = ("PARTICIPATED_IN", "INVOLVES", "SIGNED", "HAS_SESSION", "BELONGS_TO")
 
+#: :func:`actor_graph` sorts ties by one int64 key (pair, date, fact) while it fits below this.
+_ONE_KEY_LIMIT = 2**62
+
 
 # --- building the graphs --------------------------------------------------------------------
 
 
 def actor_graph(
-    ties: Iterable[Tie],
+    ties: Iterable[Tie] | TieTable,
     kinds: dict[str, str],
     names: dict[str, str],
     window: Window | None = None,
@@ -51,12 +56,13 @@ def actor_graph(
 ) -> nx.Graph:
     """Return the state graph: an undirected :class:`networkx.Graph` of top-level actors.
 
-    Nodes (ids) carry ``name`` and ``kind``; only actors with a tie inside ``window`` appear.
-    Each edge carries ``weight`` (sum of category weight x ties, :data:`DEFAULT_WEIGHTS`
-    overridden by ``weights``), ``count`` (ties), one count per category of
-    :data:`graph.schema.CATEGORY_ORDER` (zeros included) and ``facts`` (fact ids ordered by
-    date, undated last). Nodes and edges are inserted in sorted order, so every algorithm
-    that depends on insertion order gives the same answer on every run.
+    ``ties`` are :class:`graph.ties.Tie` objects or a :class:`graph.index.TieTable` (the
+    same ties as columns: faster). Nodes (ids) carry ``name`` and ``kind``; only actors with
+    a tie inside ``window`` appear. Each edge carries ``weight`` (sum of category weight x
+    ties, :data:`DEFAULT_WEIGHTS` overridden by ``weights``), ``count`` (ties), one count per
+    category of :data:`graph.schema.CATEGORY_ORDER` (zeros included) and ``facts`` (fact ids
+    ordered by date, undated last, then by id). Nodes and edges are inserted in sorted order,
+    so every algorithm that depends on insertion order gives the same answer on every run.
 
     >>> from graph.ties import Tie
     >>> G = actor_graph([Tie("GBR", "JPN", "f1", "visits", "2018")],
@@ -65,37 +71,126 @@ def actor_graph(
     (1.0, 1)
     """
     import networkx as nx
+    import numpy as np
 
-    from graph.analysis import DEFAULT_WEIGHTS, pair_counts
+    from graph.analysis import DEFAULT_WEIGHTS
+    from graph.index import TieTable
     from graph.schema import CATEGORY_ORDER
     from graph.ties import Window
-    from loaders.dates import date_key
 
     if weights and (unknown := set(weights) - set(CATEGORY_ORDER)):
         raise ValueError(f"unknown categories in weights: {', '.join(sorted(unknown))}; "
                          f"use {', '.join(CATEGORY_ORDER)}")
     w = {**DEFAULT_WEIGHTS, **(weights or {})}
     window = window or Window()
-    kept = [t for t in ties if window.keeps(t)]
-    facts: dict[tuple[str, str], list[Tie]] = {}
-    for t in sorted(kept, key=lambda t: (date_key(t.when) if t.when else "9999", t.fact)):
-        facts.setdefault((t.a, t.b), []).append(t)
+    table = ties if isinstance(ties, TieTable) else TieTable.from_ties(ties)
+    # Codes (see TieTable: 0 is None, i + 1 is strings[i]; sorted, so codes order as strings).
+    value = np.array([None, *table.strings], dtype=object)
+    a, b, fact, category, when, terminated = (
+        np.frombuffer(col, dtype=np.uint32).astype(np.int64) for col in table.columns)
+    kept = _kept(window, value, when, terminated)
+    a, b, fact, category, when = a[kept], b[kept], fact[kept], category[kept], when[kept]
+    n = len(a)
+
+    # One group per pair (a, b), numbered in sorted order; categories as CATEGORY_ORDER columns.
+    actors, actor = _dense_rank(np.concatenate([a, b]), len(value))
+    pairs, pair = _dense_rank(actor[:n] * len(actors) + actor[n:], len(actors) ** 2)
+    column = np.full(len(value), -1, dtype=np.int64)  # by category code
+    for k, name in enumerate(CATEGORY_ORDER):
+        if code := _code_of(table.strings, name):
+            column[code] = k
+    column = column[category]
+    if n and (unknown := column.min()) < 0:
+        raise KeyError(value[category[column == unknown][0]])  # a category without weight
+    n_cols = len(CATEGORY_ORDER)
+    counts = np.bincount(pair * n_cols + column, minlength=len(pairs) * n_cols)
+    counts = counts.reshape(len(pairs), n_cols)
+    # The order in which each pair's categories first appear in the input: the order the
+    # weighted sum adds them in, so that float weights round exactly as a per-tie count would.
+    first = np.full(len(pairs) * n_cols, n, dtype=np.int64)
+    np.minimum.at(first, pair * n_cols + column, np.arange(n))
+    added = np.argsort(first.reshape(len(pairs), n_cols), axis=1, kind="stable")
+
+    # Facts of each pair by (date, id), undated last: a stable sort by pair, date and id.
+    whens, when_rank = _dense_rank(when, len(value))
+    dates = [_date_sort_key(value[c]) for c in whens.tolist()]  # "2018" = "2018-01-01"
+    rank = {d: i for i, d in enumerate(sorted(set(dates)))}
+    date = np.array([rank[d] for d in dates], dtype=np.int64)[when_rank]
+    if len(pairs) * (len(rank) + 1) * len(value) < _ONE_KEY_LIMIT:  # one int64 key: faster
+        order = np.argsort((pair * len(rank) + date) * len(value) + fact, kind="stable")
+    else:
+        order = np.lexsort((fact, date, pair))
+    facts = value[fact[order]]
+    ends = np.cumsum(counts.sum(axis=1)).tolist()
+
     G = nx.Graph(window={k: v for k, v in vars(window).items() if v}, weights=w)
-    for actor in sorted({x for pair in facts for x in pair}):
+    firsts, seconds = (actors[i] for i in np.divmod(pairs, len(actors)))
+    for actor in value[np.unique(np.concatenate([firsts, seconds]))].tolist():
         G.add_node(actor, name=names[actor], kind=kinds[actor])
-    for (a, b), counts in sorted(pair_counts(kept).items()):
-        G.add_edge(a, b, weight=float(sum(w[c] * n for c, n in counts.items())),
-                   count=sum(counts.values()), **{c: counts[c] for c in CATEGORY_ORDER},
-                   facts=[t.fact for t in facts[(a, b)]])
+    start = 0
+    for u, v, row, add, end in zip(value[firsts].tolist(), value[seconds].tolist(),
+                                   counts.tolist(), added.tolist(), ends, strict=True):
+        by_cat = dict(zip(CATEGORY_ORDER, row, strict=True))
+        present = [CATEGORY_ORDER[k] for k in add if row[k]]
+        G.add_edge(u, v, weight=float(sum(w[c] * by_cat[c] for c in present)),
+                   count=end - start, **by_cat, facts=facts[start:end].tolist())
+        start = end
     return G
+
+
+def _code_of(strings: list[str], text: str) -> int:
+    """Return the code of ``text`` in a :class:`graph.index.TieTable`'s sorted ``strings``
+    (its index + 1), or 0 when it is not there."""
+    i = bisect.bisect_left(strings, text)
+    return i + 1 if i < len(strings) and strings[i] == text else 0
+
+
+def _dense_rank(codes: Any, size: int) -> tuple[Any, Any]:
+    """Return the distinct values of the integer array ``codes`` (all in ``[0, size)``),
+    sorted, and the index of each element's value among them (what :func:`numpy.unique`
+    returns with ``return_inverse``: by counting when ``size`` is not much above the length,
+    in linear time, else by sorting)."""
+    import numpy as np
+
+    if size > 4 * len(codes) + (1 << 20):
+        return np.unique(codes, return_inverse=True)
+    distinct = np.flatnonzero(np.bincount(codes, minlength=size))
+    rank = np.zeros(size, dtype=np.int64)
+    rank[distinct] = np.arange(len(distinct))
+    return distinct, rank[codes]
+
+
+def _kept(window: Window, value: Any, when: Any, terminated: Any) -> Any:
+    """Return the mask of ties (given as ``when`` and ``terminated`` code arrays) that
+    ``window`` keeps: :meth:`graph.ties.Window.keeps` asked once per distinct pair of dates."""
+    import numpy as np
+
+    from graph.ties import Tie
+
+    if not window.bounded:
+        return np.ones(len(when), dtype=bool)
+    dated, inverse = np.unique(when * len(value) + terminated, return_inverse=True)
+    keeps = [window.keeps(Tie("", "", "", "", value[d // len(value)], value[d % len(value)]))
+             for d in dated.tolist()]
+    return np.array(keeps, dtype=bool)[inverse]
+
+
+def _date_sort_key(when: str | None) -> str:
+    """Return the key that orders a tie's date: its first day, undated (None) last."""
+    from loaders.dates import date_key
+
+    return date_key(when) if when else "9999"
 
 
 def actor_graph_of(backend: Any, window: Window | None = None,
                    weights: dict[str, float] | None = None) -> nx.Graph:
-    """Return :func:`actor_graph` of a :mod:`graph.api` backend (its ties and actors)."""
+    """Return :func:`actor_graph` of a :mod:`graph.api` backend (its ties and actors; the
+    ties as columns when the backend keeps them so: the files backend)."""
     actors = backend.actors.values()
-    return actor_graph(backend.ties, {a.id: a.kind for a in actors},
-                       {a.id: a.name for a in actors}, window, weights)
+    table = getattr(backend, "tie_table", None)
+    return actor_graph(backend.ties if table is None else table,
+                       {a.id: a.kind for a in actors}, {a.id: a.name for a in actors},
+                       window, weights)
 
 
 def full_graph(spec: GraphSpec) -> nx.Graph:

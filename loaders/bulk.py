@@ -1099,7 +1099,7 @@ def _set_load_info(tx: Any, result: BulkResult) -> None:
 
 _INDEX_CODE = ("loaders/bulk.py", "graph/ties.py", "graph/schema.py", "loaders/model.py",
                "loaders/dataset.py")
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2  # 2: the ties cached as columns (graph.index.TieTable)
 
 
 def build_bulk_index(folder: Path, sources_dir: Path | None = None, *,
@@ -1135,8 +1135,10 @@ def bulk_content_key(folder: Path) -> str:
 
 def load_or_build_bulk_index(folder: Path, *, check_quotes: bool = False,
                              chunk_size: int = CHUNK_SIZE) -> dict[str, Any]:
-    """Return the cached index of a bulk folder (in :func:`graph.index.cache_dir`), building
-    and caching it when missing; a cache that cannot be written is skipped."""
+    """Return the cached index of a bulk folder (in :func:`graph.index.cache_dir`): ``actors``
+    (dicts) and ``ties`` (a :class:`graph.index.TieTable`), building and caching it when
+    missing or not trusted; a cache that cannot be written is skipped (see
+    :func:`graph.index.cached_index`)."""
     from graph.index import cached_index
 
     return cached_index(

@@ -457,3 +457,115 @@ def test_cli_import_does_not_load_networkx() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]"
+
+
+# --- the columnar state graph equals the per-tie one ------------------------------------------
+
+
+def reference_actor_graph(ties: list[Any], kinds: dict[str, str], names: dict[str, str],
+                          window: Window | None = None,
+                          weights: dict[str, float] | None = None) -> nx.Graph:
+    """The state graph as it was built before the columnar version: tie by tie."""
+    from graph.analysis import DEFAULT_WEIGHTS, pair_counts
+    from graph.schema import CATEGORY_ORDER
+    from loaders.dates import date_key
+
+    w = {**DEFAULT_WEIGHTS, **(weights or {})}
+    window = window or Window()
+    kept = [t for t in ties if window.keeps(t)]
+    facts: dict[tuple[str, str], list[Any]] = {}
+    for t in sorted(kept, key=lambda t: (date_key(t.when) if t.when else "9999", t.fact)):
+        facts.setdefault((t.a, t.b), []).append(t)
+    G = nx.Graph(window={k: v for k, v in vars(window).items() if v}, weights=w)
+    for actor in sorted({x for pair in facts for x in pair}):
+        G.add_node(actor, name=names[actor], kind=kinds[actor])
+    for (a, b), counts in sorted(pair_counts(kept).items()):
+        G.add_edge(a, b, weight=float(sum(w[c] * n for c, n in counts.items())),
+                   count=sum(counts.values()), **{c: counts[c] for c in CATEGORY_ORDER},
+                   facts=[t.fact for t in facts[(a, b)]])
+    return G
+
+
+def graph_dump(G: nx.Graph) -> Any:
+    """Everything about a graph that a caller can see, insertion order included (weights
+    by their exact bits)."""
+    def exact(d: dict[str, Any]) -> list[tuple[str, Any]]:
+        return [(k, (type(v).__name__, v.hex() if isinstance(v, float) else v))
+                for k, v in d.items()]
+    return (G.graph, [(v, exact(d)) for v, d in G.nodes(data=True)],
+            [(u, v, exact(d)) for u, v, d in G.edges(data=True)],
+            [(v, list(G.adj[v])) for v in G])
+
+
+def random_ties(seed: int, n: int) -> tuple[list[Any], dict[str, str], dict[str, str]]:
+    """Unsorted ties between a few actors (ids of mixed case and script), with dates of every
+    precision (some the same day written differently), undated ties and terminations."""
+    import random
+
+    from graph.schema import CATEGORY_ORDER
+    from graph.ties import Tie
+
+    rnd = random.Random(seed)
+    actors = ["AUS", "DEU", "FRA", "GBR", "JPN", "USA", "nato", "Ωmega", "aaa", "ZZZ"]
+    dates = [None, "2018", "2018-01", "2018-01-01", "2018-12", "2019-06-30", "2020", "1999-02"]
+    ties = []
+    for _ in range(n):
+        a, b = sorted(rnd.sample(actors, 2))
+        fact = f"f{rnd.randrange(n // 2)}-{rnd.choice('xyZ')}"
+        ties.append(Tie(a, b, fact, rnd.choice(CATEGORY_ORDER), rnd.choice(dates),
+                        rnd.choice([None, None, "2019", "2021-03"])))
+    ties = list({(t.a, t.b, t.fact): t for t in ties}.values())  # (a, b, fact) is unique
+    kinds = {x: "organisation" if x == "nato" else "state" for x in actors}
+    return ties, kinds, {x: x.title() for x in actors}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_actor_graph_equals_the_per_tie_build(seed: int) -> None:
+    from graph.index import TieTable
+
+    ties, kinds, names = random_ties(seed, 3000)
+    weights = {"visits": 0.1, "dialogues": 0.7, "exercises": 1 / 3, "operations": 0.2}
+    windows = [None, Window(since="2018-06"), Window(until="2018"), Window(as_of="2019-12"),
+               Window(since="2018", until="2018-01"), Window(since="2030")]
+    for window in windows:
+        for w in (None, weights):
+            want = graph_dump(reference_actor_graph(ties, kinds, names, window, w))
+            assert graph_dump(actor_graph(ties, kinds, names, window, w)) == want
+            table = TieTable.from_ties(ties)
+            assert graph_dump(actor_graph(table, kinds, names, window, w)) == want
+
+
+def test_actor_graph_of_a_backend_equals_the_per_tie_build(backend: FilesBackend) -> None:
+    actors = backend.actors.values()
+    kinds, names = {a.id: a.kind for a in actors}, {a.id: a.name for a in actors}
+    for window in (None, Window(since="2018"), Window(as_of="2016")):
+        want = reference_actor_graph(backend.ties, kinds, names, window, {"visits": 0.3})
+        got = actor_graph_of(backend, window, {"visits": 0.3})
+        assert graph_dump(got) == graph_dump(want)
+
+
+def test_actor_graph_of_no_ties() -> None:
+    G = actor_graph([], {}, {})
+    assert G.number_of_nodes() == 0 and G.graph == {"window": {}, "weights": G.graph["weights"]}
+
+
+def test_actor_graph_sorts_the_same_without_the_one_key_shortcut(monkeypatch) -> None:
+    import graph.network
+
+    ties, kinds, names = random_ties(9, 2000)
+    want = graph_dump(reference_actor_graph(ties, kinds, names, Window(since="2018")))
+    monkeypatch.setattr(graph.network, "_ONE_KEY_LIMIT", 0)  # lexsort on three keys instead
+    assert graph_dump(actor_graph(ties, kinds, names, Window(since="2018"))) == want
+
+
+def test_dense_rank_counting_equals_sorting() -> None:
+    import numpy as np
+
+    from graph.network import _dense_rank
+
+    codes = np.array([5, 3, 3, 0, 9, 5, 5], dtype=np.int64)
+    want = np.unique(codes, return_inverse=True)
+    for size in (10, 10**9):  # counting, then sorting
+        distinct, rank = _dense_rank(codes, size)
+        assert distinct.tolist() == want[0].tolist() and rank.tolist() == want[1].tolist()
+    assert [x.tolist() for x in _dense_rank(np.array([], dtype=np.int64), 4)] == [[], []]
