@@ -294,7 +294,7 @@ def start(home: Path | str | None = None, bolt_port: int = 7687, http_port: int 
     _write_config(home, bolt_port, http_port, heap, pagecache)
     secret, password_file = _server_password(home, password)
     if not (home / "data" / "databases" / "system").exists():
-        _set_initial_password(java, lib, home, secret)
+        _set_initial_password(home, secret)
 
     classpath = f"{home / 'plugins'}/*{os.pathsep}{lib}/*"
     cmd = [java, "-cp", classpath, *JVM_FLAGS, f"-Xms{heap}", f"-Xmx{heap}", ENTRY_POINT,
@@ -488,19 +488,13 @@ def _write_private(path: Path, text: str) -> None:
         out.write(text)
 
 
-def _set_initial_password(java: str, lib: Path, home: Path, secret: str) -> None:
+def _set_initial_password(home: Path, secret: str) -> None:
     """Run ``neo4j-admin dbms set-initial-password``, the password in an @-file, not argv."""
     quoted = '"' + secret.replace("\\", "\\\\").replace('"', '\\"') + '"'
     argfile = home / "run" / "initial-password.args"
     _write_private(argfile, f"dbms\nset-initial-password\n{quoted}\n")
     try:
-        done = subprocess.run(
-            [java, "-cp", f"{lib}/*", "-Dfile.encoding=UTF-8", "org.neo4j.cli.AdminTool",
-             f"@{argfile}"],
-            capture_output=True, text=True, cwd=home, env=_clean_env(home), timeout=300,
-            check=False)
-    except subprocess.TimeoutExpired:
-        raise LocalServerError("setting the initial password took over 300 s") from None
+        done = admin(home, [f"@{argfile}"], heap="512m", timeout=300)
     finally:
         argfile.unlink(missing_ok=True)
     if done.returncode != 0:

@@ -1017,20 +1017,6 @@ def files_hash(folder: Path) -> str:
     return h.hexdigest()
 
 
-def validate_to_spool(folder: Path, spool: Spool | None, sources_dir: Path | None = None, *,
-                      check_quotes: bool = True, chunk_size: int = CHUNK_SIZE,
-                      progress: Progress | None = None) -> BulkData:
-    """Validate a bulk folder (:func:`validate_bulk`) and append each chunk's projection to
-    ``spool`` (unless None); return the :class:`BulkData`. The spool is complete only if this
-    returns: a DataError is raised before anything could be written from it."""
-    def keep(ds: Dataset) -> None:
-        if spool is not None:
-            spool.add(_project(ds), len(ds.facts))
-
-    return validate_bulk(folder, sources_dir, check_quotes=check_quotes, chunk_size=chunk_size,
-                         progress=progress, on_chunk=keep)
-
-
 def bulk_load(
     driver: Any,
     folder: Path,
@@ -1058,9 +1044,12 @@ def bulk_load(
     t0 = time.perf_counter()
     spool = Spool()
     try:
-        data = validate_to_spool(folder, None if dry_run else spool, sources_dir,
-                                 check_quotes=check_quotes, chunk_size=chunk_size,
-                                 progress=progress)
+        def keep(ds: Dataset) -> None:
+            if not dry_run:
+                spool.add(_project(ds), len(ds.facts))
+
+        data = validate_bulk(folder, sources_dir, check_quotes=check_quotes,
+                             chunk_size=chunk_size, progress=progress, on_chunk=keep)
         result = BulkResult(facts=data.facts, nodes=0, relationships=0, written=not dry_run,
                             quotes_checked=data.quotes_checked)
         result.seconds_validate = time.perf_counter() - t0

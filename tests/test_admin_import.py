@@ -55,6 +55,13 @@ def _empty(settings: Settings) -> None:
         session.run("MATCH (n) DETACH DELETE n").consume()
 
 
+def _texts(settings: Settings) -> list[str]:
+    with _driver(settings) as driver:
+        rows = driver.execute_query("MATCH (n) RETURN n.text AS t",
+                                    database_=settings.database).records
+    return [r["t"] for r in rows]
+
+
 def _assert_same(got: GraphSpec, want: GraphSpec) -> None:
     assert set(got.nodes) == set(want.nodes)
     assert set(got.rels) == set(want.rels)
@@ -100,10 +107,7 @@ def test_a_database_that_holds_anything_is_refused_untouched(server, tmp_path):
     with pytest.raises(ConfigError, match="not empty"):
         offline_import(None, home, settings)
     assert localserver.status(home).pid == pid  # not restarted
-    with _driver(settings) as driver:
-        rows = driver.execute_query("MATCH (n:Note) RETURN n.text AS t",
-                                    database_=settings.database).records
-    assert [r["t"] for r in rows] == ["keep me"]
+    assert _texts(settings) == ["keep me"]
     _empty(settings)
 
 
@@ -141,10 +145,7 @@ def test_a_failed_import_puts_the_database_back(server, tmp_path):
         admin_import._import(home, settings.database, args, settings,
                              admin_import.ImportResult(), "512m")
     assert localserver.status(home).running
-    with _driver(settings) as driver:
-        rows = driver.execute_query("MATCH (n) RETURN n.text AS t",
-                                    database_=settings.database).records
-    assert [r["t"] for r in rows] == ["before"]
+    assert _texts(settings) == ["before"]
     _empty(settings)
 
 
