@@ -183,7 +183,7 @@ def start_server(args: argparse.Namespace,
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     if os.environ.get("NEO4J_URI"):
         return env, None, None
-    from graph import localserver
+    from tiegraph.graph import localserver
 
     home = work / "neo4j"
     password = secrets.token_urlsafe(18)
@@ -222,7 +222,7 @@ def measure(args: argparse.Namespace) -> Run:
             write_report(run, final=False)
     finally:
         if home is not None:
-            from graph import localserver
+            from tiegraph.graph import localserver
 
             _say("stopping Neo4j")
             localserver.stop(home)
@@ -288,7 +288,7 @@ def measure_size(args: argparse.Namespace, size: int, work: Path, env: dict[str,
     if home is not None:
         step("wipe:import", ["wipe"])
         imp = step("import", ["import", folder, "--sources", texts, "--home", str(home)])
-        from graph import localserver
+        from tiegraph.graph import localserver
 
         pid[0] = localserver.status(home).pid
         if imp is not None and imp.ok and not complete:
@@ -618,7 +618,7 @@ def neo4j_version() -> str:
     """Return the pinned Neo4j version of the local server (or 'external')."""
     if os.environ.get("NEO4J_URI"):
         return "(external server)"
-    from graph.localserver import NEO4J_VERSION
+    from tiegraph.graph.localserver import NEO4J_VERSION
 
     return NEO4J_VERSION
 

@@ -21,7 +21,7 @@ from typing import Any
 def _driver() -> tuple[Any, str]:
     from neo4j import GraphDatabase
 
-    from graph.settings import load_settings
+    from tiegraph.graph.settings import load_settings
 
     settings = load_settings()
     driver = GraphDatabase.driver(settings.uri, auth=settings.auth())
@@ -37,7 +37,7 @@ def _timed(func: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
 
 def step_generate(args: argparse.Namespace) -> dict[str, Any]:
     """Generate one size; return the generator's summary and its time."""
-    from loaders.synthetic import generate
+    from tiegraph.loaders.synthetic import generate
 
     yaml_files = args.events <= args.yaml_max
     summary, seconds = _timed(generate, Path(args.out), args.events, seed=args.seed,
@@ -72,7 +72,7 @@ def step_bulk_load(args: argparse.Namespace) -> dict[str, Any]:
     """Run the bulk loader on a folder; return its sizes, changes and times. With
     ``--max-seconds``, a load still writing then is stopped between chunks (it is not
     atomic: the chunks written stay) and the facts and relationships written are reported."""
-    from loaders.bulk import bulk_load
+    from tiegraph.loaders.bulk import bulk_load
 
     driver, database = _driver()
     cpu = time.process_time()
@@ -117,9 +117,9 @@ def step_import(args: argparse.Namespace) -> dict[str, Any]:
     restarted server used until the end of the step (its pid changes)."""
     import os
 
-    from graph import localserver
-    from graph.settings import load_settings
-    from loaders.admin_import import offline_import
+    from tiegraph.graph import localserver
+    from tiegraph.graph.settings import load_settings
+    from tiegraph.loaders.admin_import import offline_import
 
     os.environ["TIEGRAPH_NEO4J_DIE_WITH_PARENT"] = "0"  # the server outlives this step
     cpu = time.process_time()
@@ -142,9 +142,9 @@ def step_import(args: argparse.Namespace) -> dict[str, Any]:
 
 def step_yaml_load(args: argparse.Namespace) -> dict[str, Any]:
     """Run the YAML path (load_dataset, project, load_graph: one transaction)."""
-    from graph.projection import project
-    from loaders.dataset import load_dataset
-    from loaders.neo4j_loader import load_graph
+    from tiegraph.graph.projection import project
+    from tiegraph.loaders.dataset import load_dataset
+    from tiegraph.loaders.neo4j_loader import load_graph
 
     driver, database = _driver()
     t = time.perf_counter()
@@ -163,9 +163,9 @@ def step_baseline(args: argparse.Namespace) -> dict[str, Any]:
     relationship (what a straightforward loader does). The entities and sources are written
     first with the bulk path (not timed); the writes of the facts are timed, up to
     ``--max-seconds`` (the rate is then measured on the facts written by then)."""
-    from graph.schema import check_label, check_rel_type
-    from loaders.bulk import _owner, _project, base_spec, validate_bulk, write_spec
-    from loaders.neo4j_loader import init_schema
+    from tiegraph.graph.schema import check_label, check_rel_type
+    from tiegraph.loaders.bulk import _owner, _project, base_spec, validate_bulk, write_spec
+    from tiegraph.loaders.neo4j_loader import init_schema
 
     chunks: list[Any] = []
     data = validate_bulk(Path(args.folder), Path(args.sources),
@@ -217,8 +217,8 @@ def step_baseline(args: argparse.Namespace) -> dict[str, Any]:
 def _analysis(backend: Any, focus: str, k: int, exact_max_edges: int) -> dict[str, Any]:
     import networkx as nx
 
-    from graph import network
-    from graph.api import densest
+    from tiegraph.graph import network
+    from tiegraph.graph.api import densest
 
     out: dict[str, Any] = {}
     (actors, ties), out["load_seconds"] = _timed(lambda: (backend.actors, backend.ties))
@@ -247,13 +247,13 @@ def step_analysis(args: argparse.Namespace) -> dict[str, Any]:
     """Time densest, centrality and paths on one backend (files: the bulk folder's cached
     index, built first if ``--cold``; neo4j: the loaded database)."""
     if args.backend == "files":
-        from loaders.bulk import BulkBackend
+        from tiegraph.loaders.bulk import BulkBackend
 
         backend: Any = BulkBackend(Path(args.folder))
         out = _analysis(backend, args.focus, args.k, args.exact_max_edges)
     else:
-        from graph.api import Neo4jBackend
-        from graph.settings import load_settings
+        from tiegraph.graph.api import Neo4jBackend
+        from tiegraph.graph.settings import load_settings
 
         backend = Neo4jBackend(load_settings())
         out = _analysis(backend, args.focus, args.k, args.exact_max_edges)
@@ -275,7 +275,7 @@ def step_cold_start(args: argparse.Namespace) -> dict[str, Any]:
     import tempfile
 
     exe = shutil.which("tiegraph")
-    cmd = [exe] if exe else [sys.executable, "-m", "graph.cli"]
+    cmd = [exe] if exe else [sys.executable, "-m", "tiegraph.graph.cli"]
     cmd += ["densest", "--with", "Japan", "--top", "5"]
 
     def run(cache: str) -> float:

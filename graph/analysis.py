@@ -16,8 +16,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any, Literal
 
-from graph.schema import CATEGORY_ORDER
-from graph.ties import Tie, Window
+from tiegraph.graph.schema import CATEGORY_ORDER
+from tiegraph.graph.ties import Tie, Window
 
 Measure = Literal["count", "weighted", "breadth"]
 PairKind = Literal["all", "state-state", "state-org"]

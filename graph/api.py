@@ -20,13 +20,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from graph.analysis import Measure, PairKind, densest_partnerships, explain_pair, timeline
-from graph.errors import UnknownActorError
-from graph.settings import Settings
-from graph.ties import Tie, Window
+from tiegraph.graph.analysis import Measure, PairKind, densest_partnerships, explain_pair, timeline
+from tiegraph.graph.errors import UnknownActorError
+from tiegraph.graph.settings import Settings
+from tiegraph.graph.ties import Tie, Window
 
 if TYPE_CHECKING:
-    from graph.index import TieTable
+    from tiegraph.graph.index import TieTable
 
 Source = Literal["files", "neo4j"]
 
@@ -59,7 +59,7 @@ class IndexedBackend:
     def tie_table(self) -> TieTable:
         """Return every tie as columns: the same ties as :attr:`ties`, in the same order
         (what :func:`graph.network.actor_graph_of` reads)."""
-        from graph.index import TieTable
+        from tiegraph.graph.index import TieTable
 
         ties = self._index["ties"]
         return ties if isinstance(ties, TieTable) else TieTable.from_rows(ties)
@@ -84,7 +84,7 @@ class FilesBackend(IndexedBackend):
     source: Source = "files"
 
     def __init__(self, data_dir: Path | None = None, check_quotes: bool = False) -> None:
-        from loaders.paths import default_data_dir
+        from tiegraph.loaders.paths import default_data_dir
 
         self.data_dir = Path(data_dir or default_data_dir())
         self.check_quotes = check_quotes
@@ -92,19 +92,19 @@ class FilesBackend(IndexedBackend):
     @cached_property
     def dataset(self) -> Any:
         """Return the validated :class:`loaders.dataset.Dataset` (raises DataError)."""
-        from loaders.dataset import load_dataset
+        from tiegraph.loaders.dataset import load_dataset
 
         return load_dataset(self.data_dir, check_quotes=self.check_quotes)
 
     @cached_property
     def _index(self) -> dict[str, Any]:
-        from graph.index import load_or_build_index
+        from tiegraph.graph.index import load_or_build_index
 
         return load_or_build_index(self.data_dir, lambda: self.dataset)
 
     def fact_details(self, fact_ids: list[str]) -> dict[str, dict[str, Any]]:
         """Return name, type and citations (source, locator, quote) of the given facts."""
-        from graph.projection import fact_caption
+        from tiegraph.graph.projection import fact_caption
 
         out = {}
         for fid in fact_ids:
@@ -123,7 +123,7 @@ class Neo4jBackend:
     source: Source = "neo4j"
 
     def __init__(self, settings: Settings) -> None:
-        from loaders.neo4j_loader import open_driver
+        from tiegraph.loaders.neo4j_loader import open_driver
 
         self.settings = settings
         self._driver_cm = open_driver(settings)
@@ -135,7 +135,7 @@ class Neo4jBackend:
 
     def run(self, cypher: str, **params: Any) -> list[dict[str, Any]]:
         """Return the records of a read query as dicts (parameters passed as parameters)."""
-        from loaders.neo4j_loader import translate_errors
+        from tiegraph.loaders.neo4j_loader import translate_errors
 
         with translate_errors(self.settings), self.driver.session(
             database=self.settings.database
@@ -151,8 +151,8 @@ class Neo4jBackend:
 
     @cached_property
     def ties(self) -> list[Tie]:
-        from graph.ties import ties_from_neo4j
-        from loaders.neo4j_loader import translate_errors
+        from tiegraph.graph.ties import ties_from_neo4j
+        from tiegraph.loaders.neo4j_loader import translate_errors
 
         with translate_errors(self.settings):
             return ties_from_neo4j(self.driver, self.settings.database)
@@ -178,7 +178,7 @@ def open_backend(source: Source | None = None, settings: Settings | None = None,
     ``source`` is None)."""
     source = source or os.environ.get("TIEGRAPH_SOURCE", "files")  # type: ignore[assignment]
     if source == "neo4j":
-        from graph.settings import load_settings
+        from tiegraph.graph.settings import load_settings
 
         return Neo4jBackend(settings or load_settings())
     if source != "files":

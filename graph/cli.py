@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from graph.clitools import (
+from tiegraph.graph.clitools import (
     backend_from,
     connection_options,
     emit,
@@ -44,7 +44,7 @@ def main() -> None:
 @handle_errors
 def validate(data_dir: Path | None, sources_dir: Path | None) -> None:
     """Check every data file; report each problem with file and line (exit 3 if any)."""
-    from loaders.dataset import load_dataset
+    from tiegraph.loaders.dataset import load_dataset
 
     ds = load_dataset(data_dir, sources_dir)
     quotes = "quotes verified against the source texts" if ds.quotes_checked else (
@@ -62,7 +62,7 @@ def validate(data_dir: Path | None, sources_dir: Path | None) -> None:
 @handle_errors
 def stats(data_dir: Path | None, section: str, as_json: bool, as_csv: bool) -> None:
     """Coverage report: facts by type, by source, Japan's ties by partner."""
-    from graph.api import FilesBackend, coverage
+    from tiegraph.graph.api import FilesBackend, coverage
 
     report = coverage(FilesBackend(data_dir))
     for name, rows in report.items():
@@ -80,7 +80,7 @@ def stats(data_dir: Path | None, section: str, as_json: bool, as_csv: bool) -> N
 @handle_errors
 def init(**kwargs: Any) -> None:
     """Create the graph's constraints and indexes in Neo4j (idempotent)."""
-    from loaders.neo4j_loader import init_schema, open_driver
+    from tiegraph.loaders.neo4j_loader import init_schema, open_driver
 
     settings = settings_from(kwargs)
     with open_driver(settings) as driver:
@@ -101,9 +101,9 @@ def load(data_dir: Path | None, dry_run: bool, quiet: bool, as_json: bool, as_cs
 
     Nothing is written if the data is invalid or the load fails midway.
     """
-    from graph.projection import project
-    from loaders.dataset import load_dataset
-    from loaders.neo4j_loader import load_graph, open_driver, translate_errors
+    from tiegraph.graph.projection import project
+    from tiegraph.loaders.dataset import load_dataset
+    from tiegraph.loaders.neo4j_loader import load_graph, open_driver, translate_errors
 
     settings = settings_from(kwargs)
     ds = load_dataset(data_dir)
@@ -146,7 +146,7 @@ def load(data_dir: Path | None, dry_run: bool, quiet: bool, as_json: bool, as_cs
 def densest(focus: str | None, measure: str, weights: tuple[str, ...], pair_kind: str,
             top: int | None, as_json: bool, as_csv: bool, **kwargs: Any) -> None:
     """Rank pairs of actors by the density of their ties."""
-    from graph.api import densest as run
+    from tiegraph.graph.api import densest as run
 
     window = window_from(kwargs)
     backend = backend_from(kwargs)
@@ -169,7 +169,7 @@ def densest(focus: str | None, measure: str, weights: tuple[str, ...], pair_kind
 @handle_errors
 def explain(a: str, b: str, as_json: bool, as_csv: bool, **kwargs: Any) -> None:
     """The evidence behind a pair: each tie with its date, category and citations."""
-    from graph.api import explain as run
+    from tiegraph.graph.api import explain as run
 
     window = window_from(kwargs)
     rows = run(backend_from(kwargs), a, b, window)
@@ -195,7 +195,7 @@ def explain(a: str, b: str, as_json: bool, as_csv: bool, **kwargs: Any) -> None:
 @handle_errors
 def timeline(a: str, b: str | None, as_json: bool, as_csv: bool, **kwargs: Any) -> None:
     """Ties per year and category for A (with anyone, or with B)."""
-    from graph.api import ties_per_year
+    from tiegraph.graph.api import ties_per_year
 
     window = window_from(kwargs)
     emit(ties_per_year(backend_from(kwargs), a, b, window), as_json, as_csv)
@@ -203,10 +203,10 @@ def timeline(a: str, b: str | None, as_json: bool, as_csv: bool, **kwargs: Any) 
 
 #: Commands defined in their own modules, registered here: (module, attribute names).
 _COMMAND_MODULES = (
-    ("graph.cli_neo4j", ("neo4j",)),
-    ("graph.cli_network", ("centrality", "path", "communities", "export", "graph_stats")),
-    ("queries.cli", ("query",)),
-    ("graph.cli_bulk", ("bulk_load", "synthetic")),
+    ("tiegraph.graph.cli_neo4j", ("neo4j",)),
+    ("tiegraph.graph.cli_network", ("centrality", "path", "communities", "export", "graph_stats")),
+    ("tiegraph.queries.cli", ("query",)),
+    ("tiegraph.graph.cli_bulk", ("bulk_load", "synthetic")),
 )
 
 

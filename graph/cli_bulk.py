@@ -12,7 +12,13 @@ from typing import Any
 
 import click
 
-from graph.cli import connection_options, emit, handle_errors, output_options, settings_from
+from tiegraph.graph.cli import (
+    connection_options,
+    emit,
+    handle_errors,
+    output_options,
+    settings_from,
+)
 
 
 class _Bars:
@@ -79,9 +85,9 @@ def bulk_load(folder: Path, sources_dir: Path | None, no_quotes: bool, chunk_siz
     from the database: not atomic, but idempotent, so rerunning after a failure completes
     the load. Facts absent from the folder are left in the database.
     """
-    from loaders.bulk import CHUNK_SIZE, FACTS_FILE
-    from loaders.bulk import bulk_load as run
-    from loaders.neo4j_loader import open_driver, translate_errors
+    from tiegraph.loaders.bulk import CHUNK_SIZE, FACTS_FILE
+    from tiegraph.loaders.bulk import bulk_load as run
+    from tiegraph.loaders.neo4j_loader import open_driver, translate_errors
 
     settings = settings_from(kwargs)
     bars = _Bars(_count_rows(folder / FACTS_FILE), not quiet)
@@ -123,7 +129,7 @@ def bulk_load(folder: Path, sources_dir: Path | None, no_quotes: bool, chunk_siz
 def synthetic(out: Path, events: int, actors: int | None, seed: int,
               yaml_files: bool | None) -> None:
     """Generate deterministic synthetic data: OUT/bulk (CSV), OUT/yaml, OUT/texts."""
-    from loaders.synthetic import generate
+    from tiegraph.loaders.synthetic import generate
 
     s = generate(out, events, actors=actors, seed=seed, yaml_files=yaml_files)
     click.echo(f"wrote {s.events} facts, {s.entities} entities ({s.actors} top-level actors), "

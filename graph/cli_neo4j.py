@@ -13,9 +13,9 @@ from typing import Any
 
 import click
 
-from graph import localserver
-from graph.clitools import connection_options, handle_errors, settings_from
-from graph.settings import local_password_file
+from tiegraph.graph import localserver
+from tiegraph.graph.clitools import connection_options, handle_errors, settings_from
+from tiegraph.graph.settings import local_password_file
 
 home_option = click.option(
     "--home", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -113,7 +113,7 @@ def import_(folder: Path | None, home: Path | None, sources_dir: Path | None, no
     through `tiegraph bulk-load` or `tiegraph load`. If the importer fails, the empty
     database is put back and the server restarted.
     """
-    from loaders.admin_import import offline_import
+    from tiegraph.loaders.admin_import import offline_import
 
     settings = settings_from(kwargs)
     r = offline_import(folder, home or localserver.default_home(), settings,

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from graph.clitools import (
+from tiegraph.graph.clitools import (
     backend_from,
     emit,
     handle_errors,
@@ -22,8 +22,8 @@ from graph.clitools import (
     window_from,
     window_options,
 )
-from graph.export import FORMATS
-from graph.network import MEASURES
+from tiegraph.graph.export import FORMATS
+from tiegraph.graph.network import MEASURES
 
 GRAPH_HELP = ("actors: states and organisations joined by their ties (weighted); full: actors "
               "and facts joined by participation (docs/analysis.md).")
@@ -47,7 +47,7 @@ def _graph(which: str, kwargs: dict[str, Any], weights: tuple[str, ...] = ()) ->
     window = window_from(kwargs)
     backend = backend_from(kwargs)
     if which == "actors":
-        from graph.network import actor_graph_of
+        from tiegraph.graph.network import actor_graph_of
 
         return actor_graph_of(backend, window, parse_weights(weights))
     if window.bounded or weights:
@@ -55,14 +55,14 @@ def _graph(which: str, kwargs: dict[str, Any], weights: tuple[str, ...] = ()) ->
     if backend.source != "files":
         raise click.UsageError(f"--graph {which} is built from the fact files (the same graph "
                                "the loader writes to Neo4j): use --source files")
-    from graph.projection import project
+    from tiegraph.graph.projection import project
 
     spec = project(backend.dataset)
     if which == "all":
-        from graph.projection import to_networkx
+        from tiegraph.graph.projection import to_networkx
 
         return to_networkx(spec)
-    from graph.network import full_graph
+    from tiegraph.graph.network import full_graph
 
     return full_graph(spec)
 
@@ -81,7 +81,7 @@ def _graph(which: str, kwargs: dict[str, Any], weights: tuple[str, ...] = ()) ->
 def centrality(which: str, measures: tuple[str, ...], top: int | None, weights: tuple[str, ...],
                as_json: bool, as_csv: bool, **kwargs: Any) -> None:
     """Rank actors (or facts) by degree, weighted degree, betweenness, eigenvector, PageRank."""
-    from graph.network import centrality as run
+    from tiegraph.graph.network import centrality as run
 
     rows = run(_graph(which, kwargs, weights), measures or MEASURES, top)
     emit(rows, as_json, as_csv)
@@ -98,9 +98,9 @@ def centrality(which: str, measures: tuple[str, ...], top: int | None, weights: 
 @handle_errors
 def path(a: str, b: str, max_paths: int, as_json: bool, as_csv: bool, **kwargs: Any) -> None:
     """The shortest chains of ties from A to B, with the ties along each hop."""
-    from graph.api import resolve, top_actor
-    from graph.network import actor_graph_of, shortest_paths
-    from graph.schema import CATEGORY_ORDER
+    from tiegraph.graph.api import resolve, top_actor
+    from tiegraph.graph.network import actor_graph_of, shortest_paths
+    from tiegraph.graph.schema import CATEGORY_ORDER
 
     window = window_from(kwargs)
     backend = backend_from(kwargs)
@@ -140,7 +140,7 @@ def path(a: str, b: str, max_paths: int, as_json: bool, as_csv: bool, **kwargs: 
 def communities(which: str, method: str, seed: int, weights: tuple[str, ...], as_json: bool,
                 as_csv: bool, **kwargs: Any) -> None:
     """Groups of actors more tied to each other than to the rest (modularity)."""
-    from graph.network import communities as run
+    from tiegraph.graph.network import communities as run
 
     rows = run(_graph(which, kwargs, weights), method, seed)  # type: ignore[arg-type]
     columns = ["community", "size", "names"] + (["ids"] if as_json or as_csv else [])
@@ -155,7 +155,7 @@ def communities(which: str, method: str, seed: int, weights: tuple[str, ...], as
 @handle_errors
 def graph_stats(which: str, as_json: bool, as_csv: bool, **kwargs: Any) -> None:
     """Size, density, components, clustering and degree distribution of a graph."""
-    from graph.network import graph_stats as run
+    from tiegraph.graph.network import graph_stats as run
 
     stats = run(_graph(which, kwargs))
     if as_json or as_csv:
@@ -181,7 +181,7 @@ _SUFFIXES = {".graphml": "graphml", ".gexf": "gexf", ".json": "json"}
 def export(output: Path, fmt: str | None, which: str, weights: tuple[str, ...],
            **kwargs: Any) -> None:
     """Write the graph for Gephi, Cytoscape, spreadsheets or scripts (reads back exactly)."""
-    from graph.export import export_graph
+    from tiegraph.graph.export import export_graph
 
     fmt = fmt or _SUFFIXES.get(output.suffix.lower())
     if fmt is None:

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
-from graph.errors import DataError, TiegraphError
+from tiegraph.graph.errors import DataError, TiegraphError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,7 +48,7 @@ def output_options(func: F) -> F:
 def emit(rows: list[dict[str, Any]], as_json: bool, as_csv: bool,
          columns: list[str] | None = None) -> None:
     """Print rows in the chosen format."""
-    from graph.output import render
+    from tiegraph.graph.output import render
 
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")
@@ -73,7 +73,7 @@ def connection_options(func: F) -> F:
 
 def settings_from(kwargs: dict[str, Any]) -> Any:
     """Return Settings from the connection options in ``kwargs`` (removing them)."""
-    from graph.settings import load_settings
+    from tiegraph.graph.settings import load_settings
 
     return load_settings(kwargs.pop("uri"), kwargs.pop("username"), kwargs.pop("password"),
                          kwargs.pop("database"))
@@ -104,7 +104,7 @@ def window_options(func: F) -> F:
 def check_date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None
-    from loaders.dates import check_date as check
+    from tiegraph.loaders.dates import check_date as check
 
     try:
         return check(value)
@@ -113,13 +113,13 @@ def check_date_option(ctx: click.Context, param: click.Parameter, value: str | N
 
 
 def window_from(kwargs: dict[str, Any]) -> Any:
-    from graph.ties import Window
+    from tiegraph.graph.ties import Window
 
     return Window(kwargs.pop("since"), kwargs.pop("until"), kwargs.pop("as_of"))
 
 
 def backend_from(kwargs: dict[str, Any]) -> Any:
-    from graph.api import open_backend
+    from tiegraph.graph.api import open_backend
 
     source = kwargs.pop("source")
     settings = settings_from(kwargs)

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     import networkx as nx
 
-    from graph.projection import GraphSpec
+    from tiegraph.graph.projection import GraphSpec
 
 Format = Literal["graphml", "gexf", "csv", "json"]
 FORMATS: tuple[Format, ...] = ("graphml", "gexf", "csv", "json")
@@ -301,7 +301,7 @@ def export_graph(spec_or_graph: GraphSpec | nx.Graph, path: str | Path,
     """Write a graph (a :class:`~graph.projection.GraphSpec` or any networkx graph) to
     ``path`` in ``fmt`` (``graphml``, ``gexf``, ``json``: one file; ``csv``: a folder) and
     return the paths written. See the module docstring for the conventions."""
-    from graph.projection import GraphSpec, to_networkx
+    from tiegraph.graph.projection import GraphSpec, to_networkx
 
     G = to_networkx(spec_or_graph) if isinstance(spec_or_graph, GraphSpec) else spec_or_graph
     path = Path(path)

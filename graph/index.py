@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from graph.ties import Tie
+    from tiegraph.graph.ties import Tie
 
 _CODE = ("graph/schema.py", "graph/ties.py", "graph/index.py", "loaders/model.py",
          "loaders/dataset.py", "loaders/yamlfile.py")
@@ -75,7 +75,7 @@ def _code_changed_since_import() -> bool:
     """Return True when a deriving module's file changed after this process imported the
     package: the index built here may then come from older code than the key says."""
     imported = min(
-        (getattr(sys.modules[p], "IMPORTED_AT", 0.0) for p in ("graph", "loaders")
+        (getattr(sys.modules[p], "IMPORTED_AT", 0.0) for p in ("tiegraph.graph", "tiegraph.loaders")
          if p in sys.modules),
         default=0.0,
     )
@@ -155,7 +155,7 @@ class TieTable:
 
     def ties(self) -> list[Tie]:
         """Return the ties as :class:`graph.ties.Tie` objects, in table order."""
-        from graph.ties import Tie
+        from tiegraph.graph.ties import Tie
 
         with _gc_paused():
             ties = list(map(Tie, *self._values()))
@@ -208,7 +208,7 @@ class TieTable:
 
 def build_index(ds: Any) -> dict[str, Any]:
     """Return the index of a validated dataset: ``actors`` (dicts) and ``ties`` (lists)."""
-    from graph.ties import ties_from_dataset
+    from tiegraph.graph.ties import ties_from_dataset
 
     actors = [{"id": eid, "name": ds.name_of(eid), "kind": e.kind, "aliases": list(e.aliases),
                "state": e.state} for eid, e in ds.entities.items()]

@@ -32,8 +32,8 @@ from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
 
-from graph.errors import LocalServerError
-from graph.settings import DEFAULT_USERNAME, load_settings, tiegraph_home
+from tiegraph.graph.errors import LocalServerError
+from tiegraph.graph.settings import DEFAULT_USERNAME, load_settings, tiegraph_home
 
 NEO4J_VERSION = "5.26.30"
 """Neo4j Community, pinned: the newest 5.26 LTS patch on Maven Central (5.26 runs on Java 17)."""
@@ -232,7 +232,7 @@ def ensure_jars(version: str = NEO4J_VERSION,
         partial = cache / "lib.partial"
         shutil.rmtree(partial, ignore_errors=True)
         pom = cache / "pom.xml"
-        pom.write_bytes(resources.files("graph").joinpath(POM_RESOURCE).read_bytes())
+        pom.write_bytes(resources.files("tiegraph.graph").joinpath(POM_RESOURCE).read_bytes())
         log = cache / "mvn.log"
         cmd = [mvn, "-B", "-ntp", "-f", str(pom), "dependency:copy-dependencies",
                f"-Dneo4j.version={version}", f"-Dneo4j.browser.version={browser_version}",

@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     import networkx as nx
 
-    from graph.index import TieTable
-    from graph.projection import GraphSpec
-    from graph.ties import Tie, Window
+    from tiegraph.graph.index import TieTable
+    from tiegraph.graph.projection import GraphSpec
+    from tiegraph.graph.ties import Tie, Window
 
 # networkx, numpy and the analysis modules are imported inside the functions: the CLI imports
 # this module for its constants, and its cold start must not pay for them.
@@ -64,7 +64,7 @@ def actor_graph(
     ordered by date, undated last, then by id). Nodes and edges are inserted in sorted order,
     so every algorithm that depends on insertion order gives the same answer on every run.
 
-    >>> from graph.ties import Tie
+    >>> from tiegraph.graph.ties import Tie
     >>> G = actor_graph([Tie("GBR", "JPN", "f1", "visits", "2018")],
     ...                 {"GBR": "state", "JPN": "state"}, {"GBR": "UK", "JPN": "Japan"})
     >>> G.edges["GBR", "JPN"]["weight"], G.edges["GBR", "JPN"]["count"]
@@ -73,10 +73,10 @@ def actor_graph(
     import networkx as nx
     import numpy as np
 
-    from graph.analysis import DEFAULT_WEIGHTS
-    from graph.index import TieTable
-    from graph.schema import CATEGORY_ORDER
-    from graph.ties import Window
+    from tiegraph.graph.analysis import DEFAULT_WEIGHTS
+    from tiegraph.graph.index import TieTable
+    from tiegraph.graph.schema import CATEGORY_ORDER
+    from tiegraph.graph.ties import Window
 
     if weights and (unknown := set(weights) - set(CATEGORY_ORDER)):
         raise ValueError(f"unknown categories in weights: {', '.join(sorted(unknown))}; "
@@ -165,7 +165,7 @@ def _kept(window: Window, value: Any, when: Any, terminated: Any) -> Any:
     ``window`` keeps: :meth:`graph.ties.Window.keeps` asked once per distinct pair of dates."""
     import numpy as np
 
-    from graph.ties import Tie
+    from tiegraph.graph.ties import Tie
 
     if not window.bounded:
         return np.ones(len(when), dtype=bool)
@@ -177,7 +177,7 @@ def _kept(window: Window, value: Any, when: Any, terminated: Any) -> Any:
 
 def _date_sort_key(when: str | None) -> str:
     """Return the key that orders a tie's date: its first day, undated (None) last."""
-    from loaders.dates import date_key
+    from tiegraph.loaders.dates import date_key
 
     return date_key(when) if when else "9999"
 
@@ -360,7 +360,7 @@ def shortest_paths(G: nx.Graph, a: str, b: str, max_paths: int = 5,
     """
     import networkx as nx
 
-    from graph.schema import CATEGORY_ORDER
+    from tiegraph.graph.schema import CATEGORY_ORDER
 
     for x in (a, b):
         if x not in G:

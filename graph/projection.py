@@ -12,10 +12,10 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from graph.schema import ENTITY_LABELS, FACT_LABELS, NODE_TYPES, REL_TYPES
-from graph.ties import tie_category
-from loaders.dates import date_key, precision
-from loaders.model import (
+from tiegraph.graph.schema import ENTITY_LABELS, FACT_LABELS, NODE_TYPES, REL_TYPES
+from tiegraph.graph.ties import tie_category
+from tiegraph.loaders.dates import date_key, precision
+from tiegraph.loaders.model import (
     Agreement,
     DialogueSession,
     Exercise,
@@ -27,7 +27,7 @@ from loaders.model import (
 if TYPE_CHECKING:
     import networkx as nx
 
-    from loaders.dataset import Dataset
+    from tiegraph.loaders.dataset import Dataset
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,7 @@ class Settings:
     def auth(self) -> tuple[str, str]:
         """Return the (username, password) pair for the driver."""
         if self.password is None:
-            from graph.errors import ConfigError
+            from tiegraph.graph.errors import ConfigError
 
             raise ConfigError(
                 "no Neo4j password configured: set NEO4J_PASSWORD in the environment or a "

@@ -12,11 +12,11 @@ import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from graph.schema import CATEGORIES
-from loaders.dates import date_key
+from tiegraph.graph.schema import CATEGORIES
+from tiegraph.loaders.dates import date_key
 
 if TYPE_CHECKING:
-    from loaders.dataset import Dataset
+    from tiegraph.loaders.dataset import Dataset
 
 
 @dataclass(frozen=True, order=True)

@@ -31,9 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graph.errors import ConfigError, LocalServerError
-from graph.projection import GraphSpec
-from graph.schema import GROUP_LABELS, NODE_TYPES, REL_TYPES, check_label, check_rel_type
+from tiegraph.graph.errors import ConfigError, LocalServerError
+from tiegraph.graph.projection import GraphSpec
+from tiegraph.graph.schema import GROUP_LABELS, NODE_TYPES, REL_TYPES, check_label, check_rel_type
 
 #: Separator of list elements in the importer's CSV (``--array-delimiter``): the ASCII unit
 #: separator, which no curated text contains (checked while writing).
@@ -239,7 +239,7 @@ def _check_target(home: Path, uri: str) -> None:
     emptiness check must look at the database that the import replaces)."""
     from urllib.parse import urlsplit
 
-    from graph import localserver
+    from tiegraph.graph import localserver
 
     st = localserver.status(home)
     if not st.running:
@@ -287,8 +287,8 @@ def offline_import(
     empty), LocalServerError (the server is not running, or the importer failed: the empty
     database is restored and the server restarted) or the driver's errors.
     """
-    from graph.projection import project
-    from loaders.bulk import (
+    from tiegraph.graph.projection import project
+    from tiegraph.loaders.bulk import (
         CHUNK_SIZE,
         FACTS_FILE,
         _project,
@@ -297,9 +297,9 @@ def offline_import(
         files_hash,
         validate_bulk,
     )
-    from loaders.dataset import load_dataset
-    from loaders.neo4j_loader import init_schema, open_driver, spec_hash, translate_errors
-    from loaders.paths import default_data_dir
+    from tiegraph.loaders.dataset import load_dataset
+    from tiegraph.loaders.neo4j_loader import init_schema, open_driver, spec_hash, translate_errors
+    from tiegraph.loaders.paths import default_data_dir
 
     folder = Path(folder) if folder is not None else default_data_dir()
     home = Path(home).expanduser().resolve()
@@ -366,7 +366,7 @@ def offline_import(
 def _import(home: Path, database: str, args: list[str], settings: Any, result: ImportResult,
             heap: str) -> None:
     """Stop the server, import, start it again (restoring the empty database on failure)."""
-    from graph import localserver
+    from tiegraph.graph import localserver
 
     password = settings.password.get_secret_value() if settings.password else None
     data = home / "data"

@@ -52,10 +52,10 @@ from typing import Any, get_args, get_origin
 
 from pydantic import ValidationError
 
-from graph.api import IndexedBackend
-from graph.errors import DataError
-from graph.projection import GraphSpec, Node, Rel, project
-from loaders.dataset import (
+from tiegraph.graph.api import IndexedBackend
+from tiegraph.graph.errors import DataError
+from tiegraph.graph.projection import GraphSpec, Node, Rel, project
+from tiegraph.loaders.dataset import (
     _FACT_ADAPTER,
     Dataset,
     _check_entities,
@@ -65,8 +65,15 @@ from loaders.dataset import (
     _source_texts,
     _validation_problems,
 )
-from loaders.model import FACT_MODELS, DialogueSeries, DialogueSession, Entity, FactBase, Source
-from loaders.yamlfile import Path_, Record
+from tiegraph.loaders.model import (
+    FACT_MODELS,
+    DialogueSeries,
+    DialogueSession,
+    Entity,
+    FactBase,
+    Source,
+)
+from tiegraph.loaders.yamlfile import Path_, Record
 
 SOURCES_FILE = "sources.csv"
 ENTITIES_FILE = "entities.csv"
@@ -585,7 +592,7 @@ class _Lookup(dict):  # type: ignore[type-arg]
 
 
 def _default_sources_dir(folder: Path) -> Path | None:
-    from loaders.paths import default_sources_dir
+    from tiegraph.loaders.paths import default_sources_dir
 
     return folder / "texts" if (folder / "texts").is_dir() else default_sources_dir()
 
@@ -871,7 +878,7 @@ def read_owned(tx: Any, wanted: GraphSpec) -> GraphSpec:
     its actor-to-actor ties (EXERCISED_WITH, VISITED, MEMBER_OF); an entity's BELONGS_TO.
     Stale relationships (a fact whose participants changed) are included, so the difference
     to ``wanted`` deletes them."""
-    from graph.schema import check_label, check_rel_type
+    from tiegraph.graph.schema import check_label, check_rel_type
 
     current = GraphSpec()
     by_group: dict[str, list[str]] = defaultdict(list)
@@ -959,7 +966,7 @@ def write_spec(tx: Any, wanted: GraphSpec, context: Mapping[str, Node],
     transaction); changed or stale ones are found by their constrained id or through the
     index on their ``key`` (:func:`graph.schema.constraint_statements`).
     """
-    from loaders.neo4j_loader import compute_diff, write_diff
+    from tiegraph.loaders.neo4j_loader import compute_diff, write_diff
 
     tx.run("MERGE (m:LoadInfo {id: 'graph'}) SET m.lock = coalesce(m.lock, 0) + 1").consume()
     current = read_owned(tx, wanted)
@@ -998,7 +1005,7 @@ class BulkResult:
 
     def table(self) -> list[dict[str, Any]]:
         """Return rows ``{what, name, created, updated, removed}`` like a YAML load's."""
-        from loaders.neo4j_loader import Diff
+        from tiegraph.loaders.neo4j_loader import Diff
 
         return Diff(summary=self.summary).table()
 
@@ -1038,7 +1045,7 @@ def bulk_load(
     ``dry_run`` only the validation runs. ``progress(stage, n)`` is called with stage
     ``"validate"`` (facts read) and ``"write"`` (facts written).
     """
-    from loaders.neo4j_loader import init_schema
+    from tiegraph.loaders.neo4j_loader import init_schema
 
     folder = Path(folder)
     t0 = time.perf_counter()
@@ -1095,7 +1102,7 @@ def build_bulk_index(folder: Path, sources_dir: Path | None = None, *,
                      check_quotes: bool = False, chunk_size: int = CHUNK_SIZE) -> dict[str, Any]:
     """Return the index of a bulk folder (``actors`` and ``ties``, the shape of
     :func:`graph.index.build_index`), derived in the validation pass."""
-    from graph.ties import ties_from_dataset
+    from tiegraph.graph.ties import ties_from_dataset
 
     ties: list[Any] = []
 
@@ -1128,7 +1135,7 @@ def load_or_build_bulk_index(folder: Path, *, check_quotes: bool = False,
     (dicts) and ``ties`` (a :class:`graph.index.TieTable`), building and caching it when
     missing or not trusted; a cache that cannot be written is skipped (see
     :func:`graph.index.cached_index`)."""
-    from graph.index import cached_index
+    from tiegraph.graph.index import cached_index
 
     return cached_index(
         "bulk-index",

@@ -15,8 +15,8 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from graph.errors import DataError
-from loaders.model import (
+from tiegraph.graph.errors import DataError
+from tiegraph.loaders.model import (
     FACT_MODELS,
     MILESTONES,
     DialogueSession,
@@ -31,8 +31,8 @@ from loaders.model import (
     date_key,
     participants_of,
 )
-from loaders.paths import default_data_dir, default_sources_dir
-from loaders.yamlfile import FileProblem, Record, read_records
+from tiegraph.loaders.paths import default_data_dir, default_sources_dir
+from tiegraph.loaders.yamlfile import FileProblem, Record, read_records
 
 _FACT_ADAPTER: TypeAdapter[Any] = TypeAdapter(Fact)
 _DATE_ADAPTER: TypeAdapter[str] = TypeAdapter(PartialDate)

@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from loaders.dates import check_date, date_key
+from tiegraph.loaders.dates import check_date, date_key
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ISO3 = r"^[A-Z]{3}$"

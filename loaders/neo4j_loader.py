@@ -20,10 +20,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.errors import ConfigError, ServerError
-from graph.projection import GraphSpec, Node, Rel
-from graph.schema import DATA_GROUPS, NODE_TYPES, check_label, check_rel_type, constraint_statements
-from graph.settings import Settings
+from tiegraph.graph.errors import ConfigError, ServerError
+from tiegraph.graph.projection import GraphSpec, Node, Rel
+from tiegraph.graph.schema import (
+    DATA_GROUPS,
+    NODE_TYPES,
+    check_label,
+    check_rel_type,
+    constraint_statements,
+)
+from tiegraph.graph.settings import Settings
 
 BATCH_SIZE = 5000
 Progress = Callable[[str, int], None]
@@ -396,7 +402,7 @@ def load_graph(
 def read_networkx(driver: Any, database: str) -> Any:
     """Return the loaded graph read back from Neo4j as a networkx MultiDiGraph, in the same
     shape as :func:`graph.projection.to_networkx` builds offline."""
-    from graph.projection import to_networkx
+    from tiegraph.graph.projection import to_networkx
 
     with driver.session(database=database) as session:
         return to_networkx(session.execute_read(read_graph_state))

@@ -559,7 +559,7 @@ def generate(out: Path, events: int, *, actors: int | None = None, seed: int = 0
     ``csv_files`` writes ``out/bulk``. Facts stream to the files: memory does not grow with
     ``events``.
     """
-    from loaders.bulk import BulkWriter
+    from tiegraph.loaders.bulk import BulkWriter
 
     if events < 1:
         raise ValueError("events must be at least 1")
@@ -623,7 +623,8 @@ def generate(out: Path, events: int, *, actors: int | None = None, seed: int = 0
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m loaders.synthetic OUT --events N [--seed S] [--actors A] [--yaml|--no-yaml]``"""
+    """``python -m tiegraph.loaders.synthetic OUT --events N [--seed S] [--actors A] [--yaml]``
+    (``--no-yaml`` for CSV only)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--events", type=int, default=10_000)

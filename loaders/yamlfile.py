@@ -68,6 +68,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _too_deep(file: Path | str, line: int) -> FileProblem:
+    """Return the problem for collections nested deeper than ``MAX_DEPTH`` at ``line``."""
+    return FileProblem(
+        f"{file}:{line}: values nested more than {MAX_DEPTH} levels deep; a record "
+        "is a mapping of plain values and lists"
+    )
+
+
 def _syntax_problem(file: Path | str, text: str, exc: yaml.MarkedYAMLError) -> FileProblem:
     """Return the problem for a YAML syntax error, at the most useful line.
 
@@ -77,6 +85,8 @@ def _syntax_problem(file: Path | str, text: str, exc: yaml.MarkedYAMLError) -> F
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else 1
     problem = exc.problem or "invalid YAML"
+    if "nesting depth" in problem:  # PyYAML >= 6.0.4 has a depth limit of its own
+        return _too_deep(file, line)
     if (
         exc.context == "while scanning a quoted scalar"
         and exc.context_mark is not None
@@ -129,10 +139,7 @@ def _check_shape(loader: Any, file: Path | str) -> None:
         line = event.start_mark.line + 1
         if isinstance(event, yaml.CollectionStartEvent):
             if len(stack) >= MAX_DEPTH:
-                raise FileProblem(
-                    f"{file}:{line}: values nested more than {MAX_DEPTH} levels deep; a record "
-                    "is a mapping of plain values and lists"
-                )
+                raise _too_deep(file, line)
             stack.append([event.anchor, 1])
             continue
         if isinstance(event, yaml.CollectionEndEvent):

@@ -37,10 +37,10 @@ import networkx as nx
 import pandas as pd
 from IPython.display import Image, Markdown, display
 
-from graph import network
-from graph.api import densest, open_backend, resolve, ties_per_year
-from graph.schema import CATEGORY_ORDER
-from graph.ties import Window
+from tiegraph.graph import network
+from tiegraph.graph.api import densest, open_backend, resolve, ties_per_year
+from tiegraph.graph.schema import CATEGORY_ORDER
+from tiegraph.graph.ties import Window
 
 SOURCE = os.environ.get("TIEGRAPH_SOURCE", "files")
 backend = open_backend(SOURCE)
@@ -313,8 +313,8 @@ It is built from the projection of the fact files (`graph.projection.project`), 
 exactly what `tiegraph load` writes to Neo4j, so it is the same graph whichever `SOURCE` is
 set; with `SOURCE=neo4j` it is still built from the bundled files."""),
     ("code", '''\
-from graph.api import FilesBackend
-from graph.projection import project
+from tiegraph.graph.api import FilesBackend
+from tiegraph.graph.projection import project
 
 files = backend if isinstance(backend, FilesBackend) else open_backend("files")
 F = network.full_graph(project(files.dataset))

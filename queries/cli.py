@@ -16,8 +16,14 @@ from typing import Any
 
 import click
 
-from graph.clitools import connection_options, emit, handle_errors, output_options, settings_from
-from queries.library import (
+from tiegraph.graph.clitools import (
+    connection_options,
+    emit,
+    handle_errors,
+    output_options,
+    settings_from,
+)
+from tiegraph.queries.library import (
     QueryError,
     QueryInfo,
     caption,
@@ -85,7 +91,7 @@ def query(name: str | None, params: tuple[str, ...], list_only: bool, file_path:
         return
     values = check_params(info, parse_params(params))
 
-    from loaders.neo4j_loader import open_driver
+    from tiegraph.loaders.neo4j_loader import open_driver
 
     settings = settings_from(kwargs)
     with open_driver(settings) as driver:

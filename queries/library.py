@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graph.errors import TiegraphError
+from tiegraph.graph.errors import TiegraphError
 
 QUERY_DIR = Path(__file__).resolve().parent
 NAME_RE = re.compile(r"^[a-z0-9_]+$")
@@ -505,7 +505,7 @@ def run_query(driver_or_backend: Any, text: str, params: Mapping[str, Any] | Non
     driver = getattr(driver_or_backend, "driver", driver_or_backend)
     database = database or (settings.database if settings else None) or "neo4j"
     if settings is not None:
-        from loaders.neo4j_loader import translate_errors
+        from tiegraph.loaders.neo4j_loader import translate_errors
 
         guard: Any = translate_errors(settings)
     else:

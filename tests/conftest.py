@@ -17,9 +17,15 @@ from typing import NoReturn
 import pytest
 from neo4j import Driver, GraphDatabase
 
-from graph import localserver
-from graph.errors import TiegraphError
-from graph.settings import DEFAULT_DATABASE, DEFAULT_USERNAME, Secret, Settings, load_settings
+from tiegraph.graph import localserver
+from tiegraph.graph.errors import TiegraphError
+from tiegraph.graph.settings import (
+    DEFAULT_DATABASE,
+    DEFAULT_USERNAME,
+    Secret,
+    Settings,
+    load_settings,
+)
 
 NEO4J_FIXTURES = {"neo4j_settings", "neo4j_driver", "empty_neo4j", "neo4j_jars"}
 

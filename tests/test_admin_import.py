@@ -14,17 +14,17 @@ import pytest
 from click.testing import CliRunner
 from neo4j import Driver, GraphDatabase
 
-from graph import localserver
-from graph.cli import main
-from graph.errors import ConfigError, DataError, LocalServerError
-from graph.projection import GraphSpec, Node, project
-from graph.settings import DEFAULT_DATABASE, DEFAULT_USERNAME, Secret, Settings
-from loaders import admin_import
-from loaders.admin_import import offline_import, write_import_files
-from loaders.bulk import bulk_spec
-from loaders.dataset import load_dataset
-from loaders.neo4j_loader import load_graph, read_graph_state
-from loaders.synthetic import generate
+from tiegraph.graph import localserver
+from tiegraph.graph.cli import main
+from tiegraph.graph.errors import ConfigError, DataError, LocalServerError
+from tiegraph.graph.projection import GraphSpec, Node, project
+from tiegraph.graph.settings import DEFAULT_DATABASE, DEFAULT_USERNAME, Secret, Settings
+from tiegraph.loaders import admin_import
+from tiegraph.loaders.admin_import import offline_import, write_import_files
+from tiegraph.loaders.bulk import bulk_spec
+from tiegraph.loaders.dataset import load_dataset
+from tiegraph.loaders.neo4j_loader import load_graph, read_graph_state
+from tiegraph.loaders.synthetic import generate
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +138,7 @@ def test_a_failed_import_puts_the_database_back(server, tmp_path):
     spec.nodes["a"] = Node("a", ("Actor", "State"), {"id": "a", "name": "A"})
     bad = GraphSpec()
     bad.nodes["f"] = Node("f", ("Fact", "Visit"), {"id": "f"})
-    from graph.projection import Rel
+    from tiegraph.graph.projection import Rel
     bad.rels["k"] = Rel("k", "VISITED", "a", "nowhere", {"key": "k"})
     args, _, _ = write_import_files([spec, bad], tmp_path / "csv", {"nowhere": "Actor"})
     with pytest.raises(LocalServerError, match="import failed.*as it was"):

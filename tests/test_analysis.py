@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from graph.analysis import densest_partnerships, explain_pair, timeline
-from graph.ties import Tie, Window
+from tiegraph.graph.analysis import densest_partnerships, explain_pair, timeline
+from tiegraph.graph.ties import Tie, Window
 
 KINDS = {"JPN": "state", "GBR": "state", "FRA": "state", "nato": "organisation"}
 NAMES = {"JPN": "Japan", "GBR": "United Kingdom", "FRA": "France", "nato": "NATO"}
@@ -92,8 +92,8 @@ def test_explain_and_timeline():
 
 
 def test_planned_events_are_not_ties():
-    from graph.ties import tie_category
-    from loaders.model import Exercise
+    from tiegraph.graph.ties import tie_category
+    from tiegraph.loaders.model import Exercise
 
     cite = [{"source": "s", "locator": "p. 1", "quote": "a quote of some length"}]
     held = Exercise(id="x", type="exercise", name="X", participants=["JPN", "GBR"],

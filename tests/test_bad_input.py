@@ -17,11 +17,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from graph.cli import main
-from graph.errors import DataError
-from loaders.dataset import load_dataset
-from loaders.model import FACT_MODELS
-from loaders.yamlfile import MAX_FILE_BYTES
+from tiegraph.graph.cli import main
+from tiegraph.graph.errors import DataError
+from tiegraph.loaders.dataset import load_dataset
+from tiegraph.loaders.model import FACT_MODELS
+from tiegraph.loaders.yamlfile import MAX_FILE_BYTES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOOD = FIXTURES / "good"

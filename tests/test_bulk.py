@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from graph.cli_bulk import bulk_load as bulk_load_command
-from graph.errors import DataError
-from graph.projection import project
-from loaders.bulk import (
+from tiegraph.graph.cli_bulk import bulk_load as bulk_load_command
+from tiegraph.graph.errors import DataError
+from tiegraph.graph.projection import project
+from tiegraph.loaders.bulk import (
     BulkWriter,
     SeriesRef,
     bulk_load,
@@ -23,9 +23,9 @@ from loaders.bulk import (
     read_rows,
     validate_bulk,
 )
-from loaders.dataset import load_dataset
-from loaders.neo4j_loader import load_graph, read_graph_state, spec_hash
-from loaders.synthetic import generate
+from tiegraph.loaders.dataset import load_dataset
+from tiegraph.loaders.neo4j_loader import load_graph, read_graph_state, spec_hash
+from tiegraph.loaders.synthetic import generate
 
 EVENTS = 300
 
@@ -160,7 +160,7 @@ def test_sessions_find_their_series_across_chunks(generated: Path) -> None:
 def test_line_numbers_count_multi_line_cells(tmp_path: Path) -> None:
     path = tmp_path / "facts.csv"
     path.write_text('id,type,description\na,visit,"two\nlines"\nb,visit,x,extra\n')
-    from loaders.bulk import _Problems
+    from tiegraph.loaders.bulk import _Problems
 
     problems = _Problems()
     rows = [r for chunk in read_rows(path, Path("facts.csv"), problems, 1) for r in chunk]

@@ -15,8 +15,8 @@ import yaml
 from dotenv import dotenv_values
 from jsonschema.validators import validator_for
 
-from graph.localserver import NEO4J_VERSION
-from graph.settings import KEYS
+from tiegraph.graph.localserver import NEO4J_VERSION
+from tiegraph.graph.settings import KEYS
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = Path(__file__).parent / "fixtures" / "compose-spec" / "compose-spec.json"

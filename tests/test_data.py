@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from loaders.dataset import default_sources_dir, load_dataset
+from tiegraph.loaders.dataset import default_sources_dir, load_dataset
 
 
 @pytest.fixture(scope="module")

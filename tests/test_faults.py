@@ -35,11 +35,11 @@ import pytest
 import yaml
 from neo4j import Driver, GraphDatabase
 
-from graph import localserver
-from graph.projection import GraphSpec, project
-from graph.settings import DEFAULT_DATABASE, DEFAULT_USERNAME, Secret, Settings
-from loaders.dataset import load_dataset
-from loaders.neo4j_loader import (
+from tiegraph.graph import localserver
+from tiegraph.graph.projection import GraphSpec, project
+from tiegraph.graph.settings import DEFAULT_DATABASE, DEFAULT_USERNAME, Secret, Settings
+from tiegraph.loaders.dataset import load_dataset
+from tiegraph.loaders.neo4j_loader import (
     UNCONFIRMED_COMMIT,
     compute_diff,
     database_fingerprint,
@@ -59,8 +59,8 @@ CLI_TIMEOUT = 120  # s: the longest any tiegraph process may take here (driver r
 # At the pause it prints "PAUSED ..." on stderr and waits for a line on stdin.
 PAUSABLE_CLI = """
 import os, sys
-import loaders.neo4j_loader as nl
-from graph.cli import main
+import tiegraph.loaders.neo4j_loader as nl
+from tiegraph.graph.cli import main
 
 mode = os.environ.get("TIEGRAPH_TEST_PAUSE", "")
 real_load_graph = nl.load_graph

@@ -22,12 +22,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from graph.cli import main
-from graph.errors import DataError, UnknownActorError
-from graph.projection import GraphSpec, Node, Rel, project
-from graph.schema import NODE_TYPES, REL_TYPES, check_label, check_rel_type
-from loaders.dataset import load_dataset
-from loaders.neo4j_loader import database_fingerprint, load_graph
+from tiegraph.graph.cli import main
+from tiegraph.graph.errors import DataError, UnknownActorError
+from tiegraph.graph.projection import GraphSpec, Node, Rel, project
+from tiegraph.graph.schema import NODE_TYPES, REL_TYPES, check_label, check_rel_type
+from tiegraph.loaders.dataset import load_dataset
+from tiegraph.loaders.neo4j_loader import database_fingerprint, load_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -333,7 +333,7 @@ class CypherTextCheck:
                 child.parent = node  # type: ignore[attr-defined]
         self.schema_imports: set[str] = set()
         for node in ast.walk(self.tree):
-            if isinstance(node, ast.ImportFrom) and node.module == "graph.schema":
+            if isinstance(node, ast.ImportFrom) and node.module == "tiegraph.graph.schema":
                 self.schema_imports |= {a.asname or a.name for a in node.names}
         self.findings: list[Finding] = []
         self.pass_through: list[tuple[str, str, str]] = []
@@ -365,7 +365,7 @@ class CypherTextCheck:
         """Return (line, value, kind) for each binding of ``name`` in ``scope``: kind is
         'value' (the value is the bound expression), 'item' (an element of the value),
         'default' (a lambda's default: the value, seen from the enclosing scope), 'param'
-        (no value: a parameter), 'schema' (imported from graph.schema) or 'other'."""
+        (no value: a parameter), 'schema' (imported from tiegraph.graph.schema) or 'other'."""
         out: list[tuple[int, ast.AST | None, str]] = []
         if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
             args = scope.args
@@ -616,13 +616,13 @@ def test_no_cypher_is_built_from_unchecked_names():
 
 SAFE_SAMPLES = {
     "checked parameter": """
-        from graph.schema import check_label
+        from tiegraph.graph.schema import check_label
         def f(tx, label):
             check_label(label)
             tx.run(f"MATCH (n:{label}) RETURN n")
     """,
     "checked in the enclosing loop": """
-        from graph.schema import check_rel_type
+        from tiegraph.graph.schema import check_rel_type
         def f(tx, by_type):
             for rel_type, keys in by_type.items():
                 check_rel_type(rel_type)
@@ -630,13 +630,13 @@ SAFE_SAMPLES = {
                     tx.run(f"MATCH ()-[r:{rel_type}]->() DELETE r", keys=batch)
     """,
     "schema constants": """
-        from graph.schema import DATA_GROUPS
+        from tiegraph.graph.schema import DATA_GROUPS
         def f(tx):
             groups = " OR ".join(f"n:{g}" for g in DATA_GROUPS)
             tx.run(f"MATCH (n) WHERE {groups} RETURN n")
     """,
     "query in a variable, checked by assignment": """
-        from graph.schema import check_rel_type
+        from tiegraph.graph.schema import check_rel_type
         def f(tx, rel):
             t = check_rel_type(rel)
             query = f"MATCH ()-[r:{t}]->() RETURN r"
@@ -654,21 +654,21 @@ UNSAFE_SAMPLES = {
             tx.run(f"MATCH (n:{label}) RETURN n")
     """,
     "check that may not run": """
-        from graph.schema import check_label
+        from tiegraph.graph.schema import check_label
         def f(tx, label, strict):
             if strict:
                 check_label(label)
             tx.run(f"MATCH (n:{label}) RETURN n")
     """,
     "reassigned after the check": """
-        from graph.schema import check_label
+        from tiegraph.graph.schema import check_label
         def f(tx, label, other):
             check_label(label)
             label = other
             tx.run(f"MATCH (n:{label}) RETURN n")
     """,
     "check after the use": """
-        from graph.schema import check_label
+        from tiegraph.graph.schema import check_label
         def f(tx, label):
             tx.run(f"MATCH (n:{label}) RETURN n")
             check_label(label)

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from graph.api import FilesBackend
-from graph.index import (
+from tiegraph.graph.api import FilesBackend
+from tiegraph.graph.index import (
     FORMAT,
     TieTable,
     build_index,
@@ -21,10 +21,10 @@ from graph.index import (
     read_index,
     write_index,
 )
-from graph.ties import Tie
-from loaders.bulk import BulkBackend, build_bulk_index
-from loaders.dataset import load_dataset
-from loaders.synthetic import generate
+from tiegraph.graph.ties import Tie
+from tiegraph.loaders.bulk import BulkBackend, build_bulk_index
+from tiegraph.loaders.dataset import load_dataset
+from tiegraph.loaders.synthetic import generate
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

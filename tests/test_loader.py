@@ -16,10 +16,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from graph.cli import main
-from graph.projection import project, to_networkx
-from loaders.dataset import load_dataset
-from loaders.neo4j_loader import (
+from tiegraph.graph.cli import main
+from tiegraph.graph.projection import project, to_networkx
+from tiegraph.loaders.dataset import load_dataset
+from tiegraph.loaders.neo4j_loader import (
     database_fingerprint,
     load_graph,
     read_graph_state,
@@ -146,10 +146,10 @@ def test_failure_before_commit_leaves_previous_graph(db, spec, tmp_path):
 
 KILLED_LOADER = textwrap.dedent("""
     import sys, time
-    from graph.projection import project
-    from graph.settings import load_settings
-    from loaders.dataset import load_dataset
-    from loaders.neo4j_loader import load_graph, open_driver
+    from tiegraph.graph.projection import project
+    from tiegraph.graph.settings import load_settings
+    from tiegraph.loaders.dataset import load_dataset
+    from tiegraph.loaders.neo4j_loader import load_graph, open_driver
 
     settings = load_settings()
     spec = project(load_dataset(sys.argv[1], check_quotes=False))
@@ -241,7 +241,7 @@ def test_wrong_password_is_refused_clearly(db, neo4j_settings):
 
 
 def test_unreachable_server_is_a_clear_error(neo4j_settings):
-    from graph.localserver import free_port
+    from tiegraph.graph.localserver import free_port
 
     uri = f"bolt://127.0.0.1:{free_port()}"
     result = CliRunner().invoke(main, ["load"], env=cli_env(neo4j_settings, NEO4J_URI=uri))

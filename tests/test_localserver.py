@@ -25,10 +25,10 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError
 from proc_net import listening_tcp
 
-from graph import localserver
-from graph.cli_neo4j import neo4j
-from graph.errors import LocalServerError
-from graph.settings import load_settings
+from tiegraph.graph import localserver
+from tiegraph.graph.cli_neo4j import neo4j
+from tiegraph.graph.errors import LocalServerError
+from tiegraph.graph.settings import load_settings
 
 LINUX = sys.platform.startswith("linux")
 START_TIMEOUT = 300  # seconds; a start takes 12 s on an idle machine, over 60 s on a busy one
@@ -248,7 +248,7 @@ def test_a_server_tied_to_its_parent_stops_when_the_parent_is_killed(server, fre
     if localserver.status(server.home).running:
         localserver.stop(server.home)
     bolt, http = free_ports()
-    code = ("import sys, time; from graph.localserver import start; "
+    code = ("import sys, time; from tiegraph.graph.localserver import start; "
             f"info = start({str(server.home)!r}, bolt_port={bolt}, http_port={http}, "
             f"die_with_parent=True, timeout={START_TIMEOUT}); print(info.pid, flush=True); "
             "time.sleep(600)")

@@ -29,10 +29,10 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from graph.api import FilesBackend, densest, ties_per_year
-from graph.cli import main
-from graph.export import FORMATS, export_graph, read_export
-from graph.network import (
+from tiegraph.graph.api import FilesBackend, densest, ties_per_year
+from tiegraph.graph.cli import main
+from tiegraph.graph.export import FORMATS, export_graph, read_export
+from tiegraph.graph.network import (
     actor_graph,
     actor_graph_of,
     centrality,
@@ -43,9 +43,9 @@ from graph.network import (
     pagerank,
     shortest_paths,
 )
-from graph.projection import project, to_networkx
-from graph.ties import Window
-from loaders.dataset import load_dataset
+from tiegraph.graph.projection import project, to_networkx
+from tiegraph.graph.ties import Window
+from tiegraph.loaders.dataset import load_dataset
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
 TEXTS = SMALL / "texts"
@@ -443,7 +443,7 @@ def test_cli_export_options(backend: FilesBackend, tmp_path: Path) -> None:
 
 
 def test_actor_graph_from_plain_ties() -> None:
-    from graph.ties import Tie
+    from tiegraph.graph.ties import Tie
 
     ties = [Tie("A", "B", "f1", "visits", "2020"), Tie("A", "B", "f2", "agreements", None)]
     G = actor_graph(ties, {"A": "state", "B": "state"}, {"A": "Aland", "B": "Bland"})
@@ -466,9 +466,9 @@ def reference_actor_graph(ties: list[Any], kinds: dict[str, str], names: dict[st
                           window: Window | None = None,
                           weights: dict[str, float] | None = None) -> nx.Graph:
     """The state graph as it was built before the columnar version: tie by tie."""
-    from graph.analysis import DEFAULT_WEIGHTS, pair_counts
-    from graph.schema import CATEGORY_ORDER
-    from loaders.dates import date_key
+    from tiegraph.graph.analysis import DEFAULT_WEIGHTS, pair_counts
+    from tiegraph.graph.schema import CATEGORY_ORDER
+    from tiegraph.loaders.dates import date_key
 
     w = {**DEFAULT_WEIGHTS, **(weights or {})}
     window = window or Window()
@@ -502,8 +502,8 @@ def random_ties(seed: int, n: int) -> tuple[list[Any], dict[str, str], dict[str,
     precision (some the same day written differently), undated ties and terminations."""
     import random
 
-    from graph.schema import CATEGORY_ORDER
-    from graph.ties import Tie
+    from tiegraph.graph.schema import CATEGORY_ORDER
+    from tiegraph.graph.ties import Tie
 
     rnd = random.Random(seed)
     actors = ["AUS", "DEU", "FRA", "GBR", "JPN", "USA", "nato", "Ωmega", "aaa", "ZZZ"]
@@ -521,7 +521,7 @@ def random_ties(seed: int, n: int) -> tuple[list[Any], dict[str, str], dict[str,
 
 @pytest.mark.parametrize("seed", range(4))
 def test_actor_graph_equals_the_per_tie_build(seed: int) -> None:
-    from graph.index import TieTable
+    from tiegraph.graph.index import TieTable
 
     ties, kinds, names = random_ties(seed, 3000)
     weights = {"visits": 0.1, "dialogues": 0.7, "exercises": 1 / 3, "operations": 0.2}
@@ -550,18 +550,19 @@ def test_actor_graph_of_no_ties() -> None:
 
 
 def test_actor_graph_sorts_the_same_without_the_one_key_shortcut(monkeypatch) -> None:
-    import graph.network
+    import tiegraph.graph.network
 
     ties, kinds, names = random_ties(9, 2000)
     want = graph_dump(reference_actor_graph(ties, kinds, names, Window(since="2018")))
-    monkeypatch.setattr(graph.network, "_ONE_KEY_LIMIT", 0)  # lexsort on three keys instead
+    # lexsort on three keys instead
+    monkeypatch.setattr(tiegraph.graph.network, "_ONE_KEY_LIMIT", 0)
     assert graph_dump(actor_graph(ties, kinds, names, Window(since="2018"))) == want
 
 
 def test_dense_rank_counting_equals_sorting() -> None:
     import numpy as np
 
-    from graph.network import _dense_rank
+    from tiegraph.graph.network import _dense_rank
 
     codes = np.array([5, 3, 3, 0, 9, 5, 5], dtype=np.int64)
     want = np.unique(codes, return_inverse=True)

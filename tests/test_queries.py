@@ -17,14 +17,14 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from graph.api import FilesBackend, densest, explain, ties_per_year
-from graph.api import coverage as coverage_report
-from graph.cli import main
-from graph.projection import project
-from graph.schema import CATEGORY_ORDER, NODE_TYPES, REL_TYPES
-from graph.ties import Tie, Window
-from loaders.neo4j_loader import database_fingerprint, load_graph
-from queries.library import (
+from tiegraph.graph.api import FilesBackend, densest, explain, ties_per_year
+from tiegraph.graph.api import coverage as coverage_report
+from tiegraph.graph.cli import main
+from tiegraph.graph.projection import project
+from tiegraph.graph.schema import CATEGORY_ORDER, NODE_TYPES, REL_TYPES
+from tiegraph.graph.ties import Tie, Window
+from tiegraph.loaders.neo4j_loader import database_fingerprint, load_graph
+from tiegraph.queries.library import (
     QUERY_DIR,
     QueryError,
     UnknownQueryError,

@@ -30,11 +30,11 @@ from click.testing import CliRunner
 from dotenv import dotenv_values
 from proc_net import listening_tcp
 
-from graph import localserver
-from graph.cli import main
-from graph.errors import TiegraphError
-from graph.settings import Secret, Settings, load_settings
-from loaders.neo4j_loader import open_driver
+from tiegraph.graph import localserver
+from tiegraph.graph.cli import main
+from tiegraph.graph.errors import TiegraphError
+from tiegraph.graph.settings import Secret, Settings, load_settings
+from tiegraph.loaders.neo4j_loader import open_driver
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = Path(__file__).parent / "fixtures" / "small"
@@ -44,7 +44,7 @@ LOGGING_CLI = """
 import logging, sys
 logging.basicConfig(level=logging.DEBUG, stream=sys.stderr,
                     format="log %(name)s %(levelname)s %(message)s")
-from graph.cli import main
+from tiegraph.graph.cli import main
 main(args=sys.argv[1:], prog_name="tiegraph")
 """
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graph.settings import load_settings
+from tiegraph.graph.settings import load_settings
 
 
 def test_explicit_beats_environment_beats_env_file(tmp_path, monkeypatch):
@@ -30,7 +30,7 @@ def test_password_is_not_in_repr_or_str(tmp_path, monkeypatch):
 def test_missing_password_is_a_clear_error(tmp_path, monkeypatch):
     import pytest
 
-    from graph.errors import ConfigError
+    from tiegraph.graph.errors import ConfigError
 
     monkeypatch.setenv("TIEGRAPH_HOME", str(tmp_path))
     s = load_settings(environ={}, env_file=tmp_path / "none")

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from graph.index import build_index
-from graph.projection import project
-from graph.ties import ties_from_dataset
-from loaders.bulk import build_bulk_index, bulk_spec
-from loaders.dataset import load_dataset
-from loaders.neo4j_loader import spec_hash
-from loaders.synthetic import default_actors, generate
+from tiegraph.graph.index import build_index
+from tiegraph.graph.projection import project
+from tiegraph.graph.ties import ties_from_dataset
+from tiegraph.loaders.bulk import build_bulk_index, bulk_spec
+from tiegraph.loaders.dataset import load_dataset
+from tiegraph.loaders.neo4j_loader import spec_hash
+from tiegraph.loaders.synthetic import default_actors, generate
 
 EVENTS = 400
 
