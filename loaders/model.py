@@ -371,19 +371,24 @@ class Membership(FactBase):
     member: EntityId
     organisation: EntityId
     role: str | None = None
-    start: PartialDate
+    #: None when the source states the membership without dating it: the spell is then known
+    #: to hold only as of the source's date (and as-of queries, which need a start, skip it).
+    start: PartialDate | None = None
     end: PartialDate | None = None
 
     def dates(self) -> list[str]:
         return [d for d in (self.start, self.end) if d]
 
     @property
-    def when(self) -> str:
+    def when(self) -> str | None:
+        """Return the start of the spell, or None when the source does not date it."""
         return self.start
 
     @model_validator(mode="after")
     def _spell(self) -> Membership:
-        if self.end and date_key(self.end, end=True) < date_key(self.start):
+        if self.end and not self.start:
+            raise FieldError("'end' needs a 'start'", "end")
+        if self.end and self.start and date_key(self.end, end=True) < date_key(self.start):
             raise FieldError(f"'end' {self.end} is before 'start' {self.start}", "end")
         return self
 
