@@ -271,9 +271,36 @@ def coverage(backend: FilesBackend) -> dict[str, list[dict[str, Any]]]:
             by_partner[backend.actors[other].name] += 1
     return {
         "by_type": [{"type": k, "facts": v} for k, v in sorted(by_type.items())],
+        "claims": _claim_counts(ds),
+        "ledger": _ledger_rows(ds, backend.data_dir),
         "by_source": [{"source": k, "facts": v} for k, v in sorted(by_source.items())],
         "japan_by_partner": [{"partner": k, "ties": v} for k, v in by_partner.most_common()],
         "totals": [{"facts": len(ds.facts), "entities": len(ds.entities),
                     "sources": len(ds.sources), "ties": len(backend.ties),
                     "citations": sum(len(f.citations) for f in ds.facts.values())}],
     }
+
+
+def _claim_counts(ds: Any) -> list[dict[str, Any]]:
+    """Return the disputed facts, the Claim nodes they make (each disputed field: the preferred
+    claim plus the others) and the claims that are not preferred."""
+    fields = {(f.id, c.field) for f in ds.facts.values() for c in f.disputed}
+    others = sum(len(f.disputed) for f in ds.facts.values())
+    return [{"disputed_facts": len({fid for fid, _ in fields}), "claims": len(fields) + others,
+             "not_preferred": others}]
+
+
+def _ledger_rows(ds: Any, data_dir: Path) -> list[dict[str, Any]]:
+    """Return the coverage ledger per source (units in scope, cited, ledgered, open), or one row
+    saying that the source texts are absent."""
+    from tiegraph.loaders.coverage import ledger_report, read_texts
+    from tiegraph.loaders.paths import default_sources_dir
+
+    texts = read_texts(ds, default_sources_dir())
+    if not texts:
+        return [{"source": "(source texts absent: set TIEGRAPH_SOURCES)", "unit": "",
+                 "scope": "", "units": 0, "cited": 0, "ledgered": 0, "open": 0}]
+    rows = ledger_report(ds, data_dir, texts).rows()
+    whole = ledger_report(ds, data_dir, texts, whole=True).rows()
+    return rows + [r for r in whole if r["source"] in {x["source"] for x in rows
+                                                        if x["scope"] != "all"}]

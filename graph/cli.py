@@ -56,12 +56,13 @@ def validate(data_dir: Path | None, sources_dir: Path | None) -> None:
 
 @main.command()
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None)
-@click.option("--section", type=click.Choice(["by_type", "by_source", "japan_by_partner",
-                                              "totals", "all"]), default="all")
+@click.option("--section", type=click.Choice(["by_type", "claims", "ledger", "by_source",
+                                              "japan_by_partner", "totals", "all"]),
+              default="all")
 @output_options
 @handle_errors
 def stats(data_dir: Path | None, section: str, as_json: bool, as_csv: bool) -> None:
-    """Coverage report: facts by type, by source, Japan's ties by partner."""
+    """Coverage report: facts by type, claims, the source ledger, by source, Japan's ties."""
     from tiegraph.graph.api import FilesBackend, coverage
 
     report = coverage(FilesBackend(data_dir))

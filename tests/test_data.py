@@ -75,3 +75,39 @@ def test_conflicting_claims_are_kept(dataset):
     for fact in disputed:
         for claim in fact.disputed:
             assert claim.citations and claim.reason
+
+
+def test_coverage_ledger_is_complete(dataset, sources_dir):
+    """Every footnote (RAND, chapters in the ledger's scope) and every paragraph of the short
+    sources is cited by a fact or listed in data/ledger.yaml with a kind and a reason."""
+    from tiegraph.loaders.coverage import ledger_report, read_texts
+    from tiegraph.loaders.paths import default_data_dir
+
+    texts = read_texts(dataset, sources_dir)
+    missing = set(dataset.sources) - set(texts)
+    if missing:
+        pytest.skip(f"source texts absent for {sorted(missing)}: the ledger cannot be checked")
+    report = ledger_report(dataset, default_data_dir(), texts)
+    assert not report.problems, "\n".join(report.problems)
+    open_units = [f"{sid} {u.key}: {u.text[:80]}" for sid in report.units
+                  for u in report.open_units(sid)]
+    assert not open_units, "neither cited nor in data/ledger.yaml:\n" + "\n".join(open_units)
+    rows = {r["source"]: r for r in report.rows()}
+    assert set(rows) == set(dataset.sources)
+    # the RAND report's chapter 1 has four footnotes, chapter 7 six (the copy's numbering)
+    assert rows["hornung-2020-rand"]["units"] >= 10
+
+
+def test_ledger_units_follow_the_texts():
+    """Footnotes restart per chapter and keep their numbers; paragraphs skip headings."""
+    from tiegraph.loaders.coverage import footnotes, footnotes_cited, paragraphs
+
+    text = "Body.¹\n\n¹ First note.\n³ Third note, the second lost.\nHeading\n\n¹ Next chapter."
+    assert [(u.key, u.text) for u in footnotes(text)] == [
+        ("ch. 1, fn. 1", "¹ First note."), ("ch. 1, fn. 2", ""),
+        ("ch. 1, fn. 3", "³ Third note, the second lost."), ("ch. 2, fn. 1", "¹ Next chapter.")]
+    assert footnotes_cited("ch. 4, History, fns. 18-19") == ["ch. 4, fn. 18", "ch. 4, fn. 19"]
+    assert footnotes_cited("ch. 3, Defense and Strategic Dialogues, fn. 25") == ["ch. 3, fn. 25"]
+    assert footnotes_cited("ch. 3, History, para. 2") == []
+    paras = paragraphs("s", "A Heading\n\nA paragraph that ends.\nAnother one here!\n")
+    assert [u.key for u in paras] == ["para. 1", "para. 2"]
