@@ -273,6 +273,7 @@ def coverage(backend: FilesBackend) -> dict[str, list[dict[str, Any]]]:
         "by_type": [{"type": k, "facts": v} for k, v in sorted(by_type.items())],
         "claims": _claim_counts(ds),
         "ledger": _ledger_rows(ds, backend.data_dir),
+        "claim_candidates": _candidate_rows(ds),
         "by_source": [{"source": k, "facts": v} for k, v in sorted(by_source.items())],
         "japan_by_partner": [{"partner": k, "ties": v} for k, v in by_partner.most_common()],
         "totals": [{"facts": len(ds.facts), "entities": len(ds.entities),
@@ -304,3 +305,11 @@ def _ledger_rows(ds: Any, data_dir: Path) -> list[dict[str, Any]]:
     whole = ledger_report(ds, data_dir, texts, whole=True).rows()
     return rows + [r for r in whole if r["source"] in {x["source"] for x in rows
                                                         if x["scope"] != "all"}]
+
+
+def _candidate_rows(ds: Any) -> list[dict[str, Any]]:
+    """Return the pairs of facts a curator should check for an unrecorded disagreement (see
+    :func:`loaders.coverage.claim_candidates`)."""
+    from tiegraph.loaders.coverage import claim_candidates
+
+    return claim_candidates(ds)

@@ -56,7 +56,8 @@ def validate(data_dir: Path | None, sources_dir: Path | None) -> None:
 
 @main.command()
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None)
-@click.option("--section", type=click.Choice(["by_type", "claims", "ledger", "by_source",
+@click.option("--section", type=click.Choice(["by_type", "claims", "ledger", "claim_candidates",
+                                              "by_source",
                                               "japan_by_partner", "totals", "all"]),
               default="all")
 @output_options

@@ -222,3 +222,50 @@ def read_texts(ds: Dataset, sources_dir: Path | None) -> dict[str, str]:
         if path.is_file():
             out[sid] = path.read_text(encoding="utf-8")
     return out
+
+
+_SUPERLATIVE = re.compile(r"\b(first|only|never)\b", re.IGNORECASE)
+
+
+def claim_candidates(ds: Dataset) -> list[dict[str, Any]]:
+    """Return pairs of facts a curator should check for an unrecorded disagreement: rows with
+    ``check`` (``same type and parties`` or ``'first' contradicted``), the two fact ids, their
+    dates and sources.
+
+    * two facts of the same type, kind (or domain), visitor and actors, cited from different
+      sources, dated within a year of each other (the same event told twice, perhaps differently);
+    * a fact whose quote says "first", "only" or "never" while a fact of the same type, kind,
+      visitor and actors from another source is dated earlier (the latest such fact).
+    """
+    from tiegraph.loaders.dates import date_key
+
+    groups: dict[tuple[Any, ...], list[Any]] = {}
+    for fact in ds.facts.values():
+        when = getattr(fact, "when", None)
+        if when and getattr(fact, "status", None) != "planned":
+            sort = getattr(fact, "kind", None) or getattr(fact, "domain", None)
+            visitor = getattr(fact, "visitor", None)  # a ship's visit is not a minister's
+            key = (fact.type, sort, visitor, tuple(ds.actors_of(fact)))
+            groups.setdefault(key, []).append(fact)
+    rows = []
+    for facts in groups.values():
+        facts.sort(key=lambda f: date_key(f.when))
+        for i, b in enumerate(facts):
+            earlier = [a for a in facts[:i] if not _sources(a) & _sources(b)]
+            rows += [_candidate("same type and parties", a, b) for a in earlier
+                     if int(b.when[:4]) - int(a.when[:4]) <= 1]
+            before = [a for a in earlier if date_key(a.when, end=True) < date_key(b.when)]
+            if before and any(_SUPERLATIVE.search(c.quote) for c in b.citations):
+                rows.append(_candidate("'first' contradicted", b, before[-1]))
+    return rows
+
+
+def _sources(fact: Any) -> set[str]:
+    return {c.source for c in fact.citations}
+
+
+def _candidate(check: str, a: Any, b: Any) -> dict[str, Any]:
+    return {"check": check, "fact": a.id, "when": a.when, "sources": ", ".join(sorted(_sources(a))),
+            "other": b.id, "other_when": b.when,
+            "other_sources": ", ".join(sorted(_sources(b))),
+            "recorded": bool(a.disputed or b.disputed)}

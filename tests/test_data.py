@@ -111,3 +111,17 @@ def test_ledger_units_follow_the_texts():
     assert footnotes_cited("ch. 3, History, para. 2") == []
     paras = paragraphs("s", "A Heading\n\nA paragraph that ends.\nAnother one here!\n")
     assert [u.key for u in paras] == ["para. 1", "para. 2"]
+
+
+def test_claim_candidates_flag_first_statements_with_earlier_facts(dataset):
+    from tiegraph.loaders.coverage import claim_candidates
+
+    rows = {(r["check"], r["fact"], r["other"]): r for r in claim_candidates(dataset)}
+    # Sun (2022) calls the 2021 Japan–Germany 2+2 "the first"; RAND dates an earlier
+    # political-military session: a disagreement already recorded as a claim.
+    key = ("'first' contradicted", "deu-jpn-two-plus-two-2021",
+           "deu-jpn-political-military-2019-11-27")
+    assert key in rows and rows[key]["recorded"]
+    for row in rows.values():
+        assert row["sources"] != row["other_sources"]
+        assert row["other_when"] <= row["when"]
