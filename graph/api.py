@@ -12,7 +12,6 @@ environment variable).
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections import Counter
 from dataclasses import dataclass
@@ -196,13 +195,10 @@ def resolve(backend: Backend, name: str) -> str:
     key = name.strip().casefold()
     if key in index:
         return index[key]
-    near = difflib.get_close_matches(key, list(index), n=5, cutoff=0.6)
-    names: list[str] = []
-    for n in near:
-        label = backend.actors[index[n]].name
-        if label not in names:
-            names.append(label)
-    raise UnknownActorError(name, names[:3])
+    from tiegraph.graph.names import suggest
+
+    labels = {k: backend.actors[actor_id].name for k, actor_id in index.items()}
+    raise UnknownActorError(name, suggest(key, labels))
 
 
 def top_actor(backend: Backend, actor_id: str) -> str:

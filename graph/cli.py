@@ -1,8 +1,7 @@
 """The ``tiegraph`` command line: a thin layer over :mod:`graph.api` and the loaders.
 
-Every command that prints rows takes ``--json`` / ``--csv``. Exit codes: 0 success, 1 usage or
-unexpected error, 2 configuration, 3 invalid data, 4 Neo4j server, 5 local server, 6 unknown
-actor name (see :mod:`graph.errors`).
+Every command that prints rows takes ``--json`` / ``--csv``. The exit codes are those of
+``graph.errors.EXIT_CODES`` (printed by ``tiegraph --help``).
 """
 
 from __future__ import annotations
@@ -14,23 +13,51 @@ from typing import Any
 import click
 
 from tiegraph.graph.clitools import (
+    Group,
     backend_from,
     connection_options,
     emit,
     handle_errors,
     output_options,
     parse_weights,
+    progress_enabled,
     settings_from,
     source_option,
+    step,
+    terminal_width,
     window_from,
     window_options,
 )
+from tiegraph.graph.errors import exit_code_table
+
+EPILOG = ("\b\nExit codes (every command; `tiegraph neo4j status` has its own):\n"
+          + exit_code_table()
+          + "\n\n\b\nShell completion (bash; zsh and fish alike, see the README):\n"
+          + '  eval "$(_TIEGRAPH_COMPLETE=bash_source tiegraph)"')
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: The commands defined in other modules, imported only when used: name -> "module:attr".
+LAZY_COMMANDS = {
+    "neo4j": "tiegraph.graph.cli_neo4j:neo4j",
+    "centrality": "tiegraph.graph.cli_network:centrality",
+    "path": "tiegraph.graph.cli_network:path",
+    "communities": "tiegraph.graph.cli_network:communities",
+    "export": "tiegraph.graph.cli_network:export",
+    "graph-stats": "tiegraph.graph.cli_network:graph_stats",
+    "query": "tiegraph.queries.cli:query",
+    "bulk-load": "tiegraph.graph.cli_bulk:bulk_load",
+    "synthetic": "tiegraph.graph.cli_bulk:synthetic",
+}
+
+
+@click.group(cls=Group, lazy=LAZY_COMMANDS, epilog=EPILOG,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="tiegraph")
 def main() -> None:
     """tiegraph: a cited graph of bilateral security ties (Neo4j and networkx)."""
+
+
+DATA_OPTION_HELP = "Data folder (default: the bundled data/)."
 
 
 # --- data ---------------------------------------------------------------------------------------
@@ -38,7 +65,7 @@ def main() -> None:
 
 @main.command()
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
-              help="Data folder (default: the bundled data/).")
+              help=DATA_OPTION_HELP)
 @click.option("--sources", "sources_dir", type=click.Path(path_type=Path), default=None,
               help="Folder of the source texts for quote checks (default: ../shared/sources).")
 @handle_errors
@@ -54,24 +81,27 @@ def validate(data_dir: Path | None, sources_dir: Path | None) -> None:
                f"{sum(len(f.citations) for f in ds.facts.values())} citations; {quotes}")
 
 
+
 @main.command()
-@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None)
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
+              help=DATA_OPTION_HELP)
 @click.option("--section", type=click.Choice(["by_type", "claims", "ledger", "claim_candidates",
                                               "by_source",
                                               "japan_by_partner", "totals", "all"]),
-              default="all")
+              default="all", show_default=True,
+              help="Print one section of the report (--csv needs one: CSV holds one table).")
 @output_options
 @handle_errors
 def stats(data_dir: Path | None, section: str, as_json: bool, as_csv: bool) -> None:
-    """Coverage report: facts by type, claims, the source ledger, by source, Japan's ties."""
+    """Coverage report: facts by type, claims, the source ledger, by source, Japan's ties.
+
+    With --json, one JSON object whose keys are the sections.
+    """
     from tiegraph.graph.api import FilesBackend, coverage
 
     report = coverage(FilesBackend(data_dir))
-    for name, rows in report.items():
-        if section in (name, "all"):
-            if not (as_json or as_csv):
-                click.echo(f"\n{name.replace('_', ' ')}")
-            emit(rows, as_json, as_csv)
+    emit({name: rows for name, rows in report.items() if section in (name, "all")},
+         as_json, as_csv)
 
 
 # --- neo4j --------------------------------------------------------------------------------------
@@ -85,15 +115,17 @@ def init(**kwargs: Any) -> None:
     from tiegraph.loaders.neo4j_loader import init_schema, open_driver
 
     settings = settings_from(kwargs)
-    with open_driver(settings) as driver:
+    with open_driver(settings, writes=True) as driver:
         stmts = init_schema(driver, settings.database)
     click.echo(f"ok: {len(stmts)} constraints and indexes present")
 
 
 @main.command()
-@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None)
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
+              help=DATA_OPTION_HELP)
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="No progress on stderr (none is shown when stderr is not a terminal).")
 @connection_options
 @output_options
 @handle_errors
@@ -108,11 +140,14 @@ def load(data_dir: Path | None, dry_run: bool, quiet: bool, as_json: bool, as_cs
     from tiegraph.loaders.neo4j_loader import load_graph, open_driver, translate_errors
 
     settings = settings_from(kwargs)
-    ds = load_dataset(data_dir)
-    spec = project(ds)
-    with open_driver(settings) as driver, translate_errors(settings):
-        if quiet or dry_run:
-            result = load_graph(driver, spec, settings.database, dry_run=dry_run)
+    show = not quiet and progress_enabled()
+    with step("validating the data", show):
+        ds = load_dataset(data_dir)
+        spec = project(ds)
+    with open_driver(settings, writes=True) as driver, translate_errors(settings, writes=True):
+        if not show or dry_run:
+            with step("comparing with the database", show):
+                result = load_graph(driver, spec, settings.database, dry_run=dry_run)
         else:
             total = len(spec.nodes) + len(spec.rels)
             with click.progressbar(length=total, label="writing", file=sys.stderr) as bar:
@@ -135,11 +170,15 @@ def load(data_dir: Path | None, dry_run: bool, quiet: bool, as_json: bool, as_cs
 @main.command()
 @click.option("--with", "focus", help="Only pairs that include this actor (name or alias).")
 @click.option("--measure", type=click.Choice(["count", "weighted", "breadth"]), default="count",
-              show_default=True, help="How pairs are ranked (see README: Measures).")
+              show_default=True,
+              help="How pairs are ranked. count: ties in the window; weighted: ties times "
+                   "their category's weight (see --weight); breadth: how many categories "
+                   "the pair has ties in (definitions: docs/analysis.md).")
 @click.option("--weight", "weights", multiple=True,
               help="Weight of a category for --measure weighted, e.g. --weight exercises=3.")
 @click.option("--pairs", "pair_kind", type=click.Choice(["all", "state-state", "state-org"]),
-              default="all", show_default=True)
+              default="all", show_default=True,
+              help="Which pairs: all, two states, or a state and an organisation.")
 @click.option("--top", type=int, default=None, help="Show the first N rows.")
 @window_options
 @source_option
@@ -178,14 +217,29 @@ def explain(a: str, b: str, as_json: bool, as_csv: bool, **kwargs: Any) -> None:
     if as_json or as_csv:
         emit(rows, as_json, as_csv)
         return
+    click.echo(render_evidence(rows, terminal_width()))
+
+
+def render_evidence(rows: list[dict[str, Any]], width: int | None) -> str:
+    """Return the ties of ``explain`` as text: one heading line per tie (date, category, name,
+    id), its citations indented below it, wrapped to ``width`` if given; control characters
+    from the data escaped; a count at the end."""
+    import textwrap
+
+    from tiegraph.graph.output import escape_controls as esc
+
+    out: list[str] = []
     current = None
     for row in rows:
         if row["fact"] != current:
             current = row["fact"]
-            click.echo(f"\n{row['date'] or 'undated':<10}  {row['category']:<20} "
-                       f"{row['name']}  [{row['fact']}]")
-        click.echo(f"    {row['source']}, {row['locator']}: \"{row['quote']}\"")
-    click.echo(f"\n{len({r['fact'] for r in rows})} tie(s)")
+            out += ["", f"{row['date'] or 'undated':<10}  {row['category']:<20} "
+                        f"{esc(row['name'])}  [{esc(row['fact'])}]"]
+        text = f"{esc(row['source'])}, {esc(row['locator'])}: \"{esc(row['quote'])}\""
+        out += (textwrap.wrap(text, width, initial_indent=" " * 4, subsequent_indent=" " * 6)
+                if width else [f"    {text}"])
+    out += ["", f"{len({r['fact'] for r in rows})} tie(s)"]
+    return "\n".join(out)
 
 
 @main.command()
@@ -203,30 +257,5 @@ def timeline(a: str, b: str | None, as_json: bool, as_csv: bool, **kwargs: Any) 
     emit(ties_per_year(backend_from(kwargs), a, b, window), as_json, as_csv)
 
 
-#: Commands defined in their own modules, registered here: (module, attribute names).
-_COMMAND_MODULES = (
-    ("tiegraph.graph.cli_neo4j", ("neo4j",)),
-    ("tiegraph.graph.cli_network", ("centrality", "path", "communities", "export", "graph_stats")),
-    ("tiegraph.queries.cli", ("query",)),
-    ("tiegraph.graph.cli_bulk", ("bulk_load", "synthetic")),
-)
-
-
-def _register_commands() -> None:
-    import importlib
-
-    for module_name, attrs in _COMMAND_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        for attr in attrs:
-            if hasattr(module, attr):
-                main.add_command(getattr(module, attr))
-
-
-_register_commands()
 if __name__ == "__main__":
     main()

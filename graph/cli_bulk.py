@@ -12,7 +12,8 @@ from typing import Any
 
 import click
 
-from tiegraph.graph.cli import (
+from tiegraph.graph.clitools import (
+    Command,
     connection_options,
     emit,
     handle_errors,
@@ -62,7 +63,7 @@ def _count_rows(path: Path) -> int:
     return max(0, n - 1)
 
 
-@click.command("bulk-load")
+@click.command("bulk-load", cls=Command)
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--sources", "sources_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Folder of the source texts for quote checks (default: "
@@ -97,7 +98,8 @@ def bulk_load(folder: Path, sources_dir: Path | None, no_quotes: bool, chunk_siz
                          check_quotes=not no_quotes, chunk_size=chunk_size or CHUNK_SIZE,
                          dry_run=True, progress=bars)
         else:
-            with open_driver(settings) as driver, translate_errors(settings):
+            with open_driver(settings, writes=True) as driver, \
+                    translate_errors(settings, writes=True):
                 result = run(driver, folder, settings.database, sources_dir=sources_dir,
                              check_quotes=not no_quotes, chunk_size=chunk_size or CHUNK_SIZE,
                              progress=bars)
@@ -116,13 +118,14 @@ def bulk_load(folder: Path, sources_dir: Path | None, no_quotes: bool, chunk_siz
                    f"{result.seconds_validate:.1f} s, written in {result.seconds_write:.1f} s)")
 
 
-@click.command("synthetic")
+@click.command("synthetic", cls=Command)
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--events", type=click.IntRange(min=1), default=10_000, show_default=True,
               help="Number of facts to generate.")
 @click.option("--actors", type=click.IntRange(min=3), default=None,
               help="Top-level actors (default: about 3 x sqrt(events), 30 to 300).")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Random seed: the same seed and sizes give the same files.")
 @click.option("--yaml/--no-yaml", "yaml_files", default=None,
               help="Also write YAML fact files (default: up to 20,000 events).")
 @handle_errors

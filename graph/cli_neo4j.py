@@ -8,13 +8,21 @@ from __future__ import annotations
 
 import json
 import shlex
+import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
 from tiegraph.graph import localserver
-from tiegraph.graph.clitools import connection_options, handle_errors, settings_from
+from tiegraph.graph.clitools import (
+    Group,
+    connection_options,
+    handle_errors,
+    settings_from,
+    step,
+)
+from tiegraph.graph.errors import STATUS_EXIT_CODES, exit_code_table
 from tiegraph.graph.settings import local_password_file
 
 home_option = click.option(
@@ -22,7 +30,7 @@ home_option = click.option(
     help="The server's folder (default: $TIEGRAPH_HOME/neo4j, i.e. ~/.tiegraph/neo4j).")
 
 
-@click.group()
+@click.group(cls=Group)
 def neo4j() -> None:
     """Run a local Neo4j Community server (no Docker; jars from Maven Central)."""
 
@@ -47,8 +55,9 @@ def start(home: Path | None, bolt_port: int, http_port: int, heap: str, pagecach
     if not localserver.jars_ready():
         click.echo(f"Downloading the Neo4j {localserver.NEO4J_VERSION} jars with Maven "
                    "(once; about 140 MB)...", err=True)
-    info = localserver.start(home, bolt_port=bolt_port, http_port=http_port, heap=heap,
-                             pagecache=pagecache, timeout=timeout)
+    with step(f"starting Neo4j {localserver.NEO4J_VERSION} (waiting until it answers)"):
+        info = localserver.start(home, bolt_port=bolt_port, http_port=http_port, heap=heap,
+                                 pagecache=pagecache, timeout=timeout)
     click.echo(f"Neo4j {localserver.NEO4J_VERSION} is running (pid {info.pid})")
     click.echo(f"  home:    {info.home}")
     click.echo(f"  bolt:    {info.bolt_uri}")
@@ -58,8 +67,8 @@ def start(home: Path | None, bolt_port: int, http_port: int, heap: str, pagecach
     else:
         click.echo("  user neo4j, password as configured (NEO4J_PASSWORD)")
     hints = []
-    if bolt_port != 7687:
-        hints.append(f"export NEO4J_URI={info.bolt_uri}")
+    if info.home != localserver.default_home().resolve() and bolt_port != 7687:
+        hints.append(f"export NEO4J_URI={info.bolt_uri}")  # the default home's port is found
     if info.password_file and info.password_file != local_password_file().resolve():
         hints.append(f'export NEO4J_PASSWORD="$(cat {shlex.quote(str(info.password_file))})"')
     if hints:
@@ -77,21 +86,26 @@ def stop(home: Path | None, timeout: float) -> None:
     click.echo(f"stopped (pid {pid})")
 
 
-@neo4j.command()
+@neo4j.command(epilog="Exit codes (as LSB init scripts and pg_ctl):\n\n\b\n"
+                      + exit_code_table(STATUS_EXIT_CODES))
 @home_option
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 @handle_errors
 def status(home: Path | None, as_json: bool) -> None:
-    """Say whether the server runs, with its pid, ports and version."""
+    """Say whether the server runs, with its pid, ports and version; the exit code says it
+    too: 0 running, 3 not running, 4 cannot tell."""
     st = localserver.status(home)
     if as_json:
         click.echo(json.dumps(st.as_dict(), indent=2))
+    elif not st.known:
+        click.echo(f"cannot tell: {st.note} (home {st.home})")
     elif st.running:
         click.echo(f"running (pid {st.pid}): Neo4j {st.version}, "
                    f"bolt://127.0.0.1:{st.bolt_port}, http://127.0.0.1:{st.http_port}/browser/, "
                    f"home {st.home}")
     else:
         click.echo(f"not running (home {st.home})")
+    sys.exit(0 if st.known and st.running else 3 if st.known else 4)
 
 
 @neo4j.command("import")

@@ -13,12 +13,14 @@ from typing import Any
 import click
 
 from tiegraph.graph.clitools import (
+    Command,
     backend_from,
     emit,
     handle_errors,
     output_options,
     parse_weights,
     source_option,
+    step,
     window_from,
     window_options,
 )
@@ -67,7 +69,7 @@ def _graph(which: str, kwargs: dict[str, Any], weights: tuple[str, ...] = ()) ->
     return full_graph(spec)
 
 
-@click.command()
+@click.command(cls=Command)
 @graph_option(("actors", "full"), "actors")
 @click.option("--measure", "measures", multiple=True, type=click.Choice(MEASURES),
               help="A measure to compute (repeat for several; the first ranks the rows). "
@@ -87,7 +89,7 @@ def centrality(which: str, measures: tuple[str, ...], top: int | None, weights: 
     emit(rows, as_json, as_csv)
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("a")
 @click.argument("b")
 @click.option("--max-paths", type=int, default=5, show_default=True,
@@ -127,7 +129,7 @@ def path(a: str, b: str, max_paths: int, as_json: bool, as_csv: bool, **kwargs: 
     emit(rows, as_json, as_csv, columns)
 
 
-@click.command()
+@click.command(cls=Command)
 @graph_option(("actors", "full"), "actors")
 @click.option("--method", type=click.Choice(["louvain", "greedy"]), default="louvain",
               show_default=True, help="Louvain (seeded) or greedy modularity.")
@@ -147,7 +149,7 @@ def communities(which: str, method: str, seed: int, weights: tuple[str, ...], as
     emit(rows, as_json, as_csv, columns)
 
 
-@click.command("graph-stats")
+@click.command("graph-stats", cls=Command)
 @graph_option(("actors", "full"), "actors")
 @window_options
 @source_option
@@ -167,7 +169,7 @@ def graph_stats(which: str, as_json: bool, as_csv: bool, **kwargs: Any) -> None:
 _SUFFIXES = {".graphml": "graphml", ".gexf": "gexf", ".json": "json"}
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("output", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="graphml, gexf, json (one file) or csv (a folder of nodes.csv, edges.csv, "
@@ -186,7 +188,9 @@ def export(output: Path, fmt: str | None, which: str, weights: tuple[str, ...],
     fmt = fmt or _SUFFIXES.get(output.suffix.lower())
     if fmt is None:
         raise click.UsageError("give --format (graphml, gexf, csv or json)")
-    G = _graph(which, kwargs, weights)
-    paths = export_graph(G, output, fmt)  # type: ignore[arg-type]
+    with step("building the graph"):
+        G = _graph(which, kwargs, weights)
+    with step(f"writing {fmt}"):
+        paths = export_graph(G, output, fmt)  # type: ignore[arg-type]
     click.echo(f"wrote {G.number_of_nodes()} nodes and {G.number_of_edges()} edges: "
                + ", ".join(str(p) for p in paths))

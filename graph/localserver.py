@@ -33,7 +33,13 @@ from importlib import resources
 from pathlib import Path
 
 from tiegraph.graph.errors import LocalServerError
-from tiegraph.graph.settings import DEFAULT_USERNAME, load_settings, tiegraph_home
+from tiegraph.graph.settings import (
+    DEFAULT_USERNAME,
+    STATE_FILE,
+    load_settings,
+    local_home,
+    local_server_state,
+)
 
 NEO4J_VERSION = "5.26.30"
 """Neo4j Community, pinned: the newest 5.26 LTS patch on Maven Central (5.26 runs on Java 17)."""
@@ -44,7 +50,6 @@ JAVA_VERSIONS = (17, 21)
 
 POM_RESOURCE = "neo4j-server-pom.xml"
 PID_FILE = "tiegraph-neo4j.pid"
-STATE_FILE = "tiegraph-neo4j.json"
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 MAVEN_TIMEOUT = 1800
 MIN_PASSWORD_LENGTH = 8  # dbms.security.auth_minimum_password_length
@@ -120,7 +125,11 @@ class ServerInfo:
 
 @dataclass(frozen=True)
 class ServerStatus:
-    """What ``status`` found; ports and version are those of the last start (None if never)."""
+    """What ``status`` found; ports and version are those of the last start (None if never).
+
+    ``known`` is False when status cannot tell (an unreadable pid file, or a live server
+    process that does not accept connections on its Bolt port); ``note`` then says why.
+    """
 
     home: Path
     running: bool
@@ -128,6 +137,8 @@ class ServerStatus:
     bolt_port: int | None
     http_port: int | None
     version: str | None
+    known: bool = True
+    note: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         """Return the status as JSON-ready plain data (the home as a string)."""
@@ -136,7 +147,7 @@ class ServerStatus:
 
 def default_home() -> Path:
     """Return the default server home, ``tiegraph_home()/"neo4j"`` (``~/.tiegraph/neo4j``)."""
-    return tiegraph_home() / "neo4j"
+    return local_home()
 
 
 def cache_dir(version: str = NEO4J_VERSION) -> Path:
@@ -339,10 +350,9 @@ def restart(home: Path | str | None = None, password: str | None = None,
     """Start the server of ``home`` again with the ports and memory of its last start (it must
     be stopped); return its ServerInfo. ``password`` as for :func:`start`."""
     home = Path(home or default_home()).expanduser().resolve()
-    try:
-        state = json.loads((home / "run" / STATE_FILE).read_text())
-    except (OSError, ValueError):
-        raise LocalServerError(f"{home} has never been started: nothing to restart") from None
+    state = local_server_state(home)
+    if not state:
+        raise LocalServerError(f"{home} has never been started: nothing to restart")
     return start(home, bolt_port=state["bolt_port"], http_port=state["http_port"],
                  password=password, heap=state.get("heap", "1g"),
                  pagecache=state.get("pagecache", "512m"), timeout=timeout)
@@ -368,16 +378,38 @@ def admin(home: Path | str, args: list[str], *, heap: str = "1g",
 
 
 def status(home: Path | str | None = None) -> ServerStatus:
-    """Return the ServerStatus of ``home``: running or not, pid, ports and version."""
+    """Return the ServerStatus of ``home``: running or not, pid, ports, version, and whether
+    that is known for sure (see :class:`ServerStatus`)."""
     home = Path(home or default_home()).expanduser().resolve()
-    pid = _running_pid(home)
+    state = local_server_state(home)
+    found = {"home": home, "bolt_port": state.get("bolt_port"),
+             "http_port": state.get("http_port"), "version": state.get("version")}
+    pid_file = home / "run" / PID_FILE
     try:
-        state = json.loads((home / "run" / STATE_FILE).read_text())
-    except (OSError, ValueError):
-        state = {}
-    return ServerStatus(home=home, running=pid is not None, pid=pid,
-                        bolt_port=state.get("bolt_port"), http_port=state.get("http_port"),
-                        version=state.get("version"))
+        text = pid_file.read_text().strip()
+        int(text)
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else f"not a pid: {text[:20]!r}"
+        return ServerStatus(running=False, pid=None, known=False,
+                            note=f"cannot read the pid file {pid_file} ({why})", **found)
+    pid = _running_pid(home)
+    port = found["bolt_port"]
+    if pid is not None and isinstance(port, int) and not _accepts(port):
+        return ServerStatus(running=True, pid=pid, known=False,
+                            note=f"the server process runs but does not accept connections on "
+                                 f"127.0.0.1:{port} (still starting, or hung)", **found)
+    return ServerStatus(running=pid is not None, pid=pid, **found)
+
+
+def _accepts(port: int, timeout: float = 1.0) -> bool:
+    """Return True if something accepts a TCP connection on 127.0.0.1:``port``."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout):
+            return True
+    except OSError:
+        return False
 
 
 def _sigterm_on_parent_exit() -> None:

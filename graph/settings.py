@@ -1,8 +1,9 @@
 """Connection settings, named the way Neo4j's own tools name them.
 
 Precedence, highest first: explicit values (CLI options), the process environment, a ``.env``
-file in the working directory (or the file named by ``TIEGRAPH_ENV_FILE``), the password file
-of the local server started by ``tiegraph neo4j start``, then defaults.
+file in the working directory (or the file named by ``TIEGRAPH_ENV_FILE``), the local server
+started by ``tiegraph neo4j start`` in the default home (the Bolt port of its last start and
+its password file), then defaults.
 
 The password is held in a :class:`Secret`: it never appears in ``repr``, ``str``, logs or
 error messages.
@@ -53,9 +54,39 @@ def tiegraph_home() -> Path:
     return Path(os.environ.get("TIEGRAPH_HOME") or Path.home() / ".tiegraph")
 
 
+#: The file, under ``<server home>/run/``, where ``tiegraph neo4j start`` records the ports,
+#: version and memory of its last start.
+STATE_FILE = "tiegraph-neo4j.json"
+
+
+def local_home() -> Path:
+    """Return the default home of the local server, ``tiegraph_home()/"neo4j"``."""
+    return tiegraph_home() / "neo4j"
+
+
 def local_password_file() -> Path:
     """Return the path of the generated password of the local server (mode 0600)."""
-    return tiegraph_home() / "neo4j" / "password"
+    return local_home() / "password"
+
+
+def local_server_state(home: Path | None = None) -> dict[str, object]:
+    """Return what the last ``tiegraph neo4j start`` in ``home`` (default: the default home)
+    recorded — ``version``, ``bolt_port``, ``http_port``, ``heap``, ``pagecache`` — or ``{}``
+    if it was never started there or the record cannot be read."""
+    import json
+
+    try:
+        state = json.loads((Path(home or local_home()) / "run" / STATE_FILE).read_text())
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def local_bolt_uri() -> str | None:
+    """Return the Bolt URI of the local server in the default home (from its last start),
+    or None if it was never started there."""
+    port = local_server_state().get("bolt_port")
+    return f"bolt://127.0.0.1:{port}" if isinstance(port, int) else None
 
 
 @dataclass(frozen=True)
@@ -113,7 +144,7 @@ def load_settings(
         if pw_file.is_file():
             secret = pw_file.read_text().strip()
     return Settings(
-        uri=layered.get("NEO4J_URI") or DEFAULT_URI,
+        uri=layered.get("NEO4J_URI") or local_bolt_uri() or DEFAULT_URI,
         username=layered.get("NEO4J_USERNAME") or DEFAULT_USERNAME,
         password=Secret(secret) if secret else None,
         database=layered.get("NEO4J_DATABASE") or DEFAULT_DATABASE,

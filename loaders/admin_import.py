@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tiegraph.graph.errors import ConfigError, LocalServerError
+from tiegraph.graph.errors import ConfigError, LocalServerError, RefusedError
 from tiegraph.graph.projection import GraphSpec
 from tiegraph.graph.schema import GROUP_LABELS, NODE_TYPES, REL_TYPES, check_label, check_rel_type
 
@@ -258,11 +258,11 @@ def _check_target(home: Path, uri: str) -> None:
 
 
 def _refuse_unless_empty(driver: Any, database: str) -> None:
-    """Raise ConfigError if ``database`` holds any node."""
+    """Raise RefusedError (exit 8) if ``database`` holds any node."""
     with driver.session(database=database) as session:
         empty = session.run("MATCH (n) RETURN count(n) = 0 AS empty").single()["empty"]
     if not empty:
-        raise ConfigError(
+        raise RefusedError(
             f"database {database!r} is not empty: an offline import replaces the whole "
             "database, so it only does initial loads. Use `tiegraph bulk-load` or `tiegraph "
             "load` (they write only the difference), or empty the database first")
@@ -305,7 +305,7 @@ def offline_import(
     home = Path(home).expanduser().resolve()
     database = settings.database
     _check_target(home, settings.uri)
-    with open_driver(settings) as driver, translate_errors(settings):
+    with open_driver(settings, writes=True) as driver, translate_errors(settings, writes=True):
         _refuse_unless_empty(driver, database)
     result = ImportResult()
     t0 = time.perf_counter()
@@ -342,7 +342,7 @@ def offline_import(
         result.nodes, result.relationships = files.nodes, files.relationships
         result.seconds_export = export[0] + time.perf_counter() - t
         result.seconds_validate = time.perf_counter() - t0 - result.seconds_export
-        with open_driver(settings) as driver, translate_errors(settings):
+        with open_driver(settings, writes=True) as driver, translate_errors(settings, writes=True):
             _refuse_unless_empty(driver, database)  # written to while validating?
     except BaseException:
         for file in files.files.values():
@@ -354,7 +354,7 @@ def offline_import(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     t3 = time.perf_counter()
-    with open_driver(settings) as driver, translate_errors(settings):
+    with open_driver(settings, writes=True) as driver, translate_errors(settings, writes=True):
         init_schema(driver, database)
         with driver.session(database=database) as session:
             session.run("CALL db.awaitIndexes(86400)").consume()

@@ -440,9 +440,9 @@ def _dates_with_locs(fact: FactBase) -> list[tuple[tuple[Any, ...], str]]:
 
 
 def _close(name: str, known: Iterable[str]) -> str:
-    import difflib
+    from tiegraph.graph.names import suggest
 
-    near = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+    near = suggest(name, list(known))
     return f" (did you mean {', '.join(near)}?)" if near else ""
 
 

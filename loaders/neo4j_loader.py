@@ -36,9 +36,10 @@ Progress = Callable[[str, int], None]
 
 
 @contextmanager
-def open_driver(settings: Settings) -> Iterator[Any]:
+def open_driver(settings: Settings, *, writes: bool = False) -> Iterator[Any]:
     """Yield a connected official Neo4j driver; raise :class:`ServerError` with a clear message
-    (never the password) when the server is unreachable or refuses the credentials."""
+    (never the password) when the server is unreachable or refuses the credentials. ``writes``
+    says the command came to write (its errors then say that nothing was written)."""
     from neo4j import GraphDatabase
     from neo4j.exceptions import ConfigurationError
 
@@ -52,7 +53,7 @@ def open_driver(settings: Settings) -> Iterator[Any]:
     if problem is not None:  # raised here, the driver's exception is not even its __context__
         raise ConfigError(f"invalid NEO4J_URI {redact_uri(settings.uri)!r}: {problem}")
     try:
-        with translate_errors(settings):
+        with translate_errors(settings, writes=writes):
             driver.verify_connectivity()
         yield driver
     finally:
@@ -76,10 +77,12 @@ def redact_uri(uri: str) -> str:
 
 
 @contextmanager
-def translate_errors(settings: Settings) -> Iterator[None]:
-    """Turn the driver's exceptions into :class:`ServerError` messages a user can act on."""
+def translate_errors(settings: Settings, *, writes: bool = False) -> Iterator[None]:
+    """Turn the driver's exceptions into :class:`ServerError` messages a user can act on;
+    with ``writes`` (a command that writes) they add that nothing was written."""
     from neo4j import exceptions as ne
 
+    nothing = " Nothing was written." if writes else ""
     try:
         yield
     except ne.AuthError:
@@ -92,8 +95,8 @@ def translate_errors(settings: Settings) -> Iterator[None]:
     except (ne.ServiceUnavailable, ne.SessionExpired, OSError) as exc:
         raise ServerError(
             f"cannot reach Neo4j at {settings.uri} ({type(exc).__name__}): is the server "
-            "running? Start one with 'tiegraph neo4j start' or set NEO4J_URI. "
-            "Nothing was written."
+            "running? See `tiegraph neo4j status`; start one with `tiegraph neo4j start`, or "
+            f"point NEO4J_URI (or --uri) at yours.{nothing}"
         ) from None
     except ne.Neo4jError as exc:
         if exc.code == "Neo.ClientError.Database.DatabaseNotFound":
@@ -101,7 +104,7 @@ def translate_errors(settings: Settings) -> Iterator[None]:
                 f"database {settings.database!r} does not exist on {settings.uri}: create it or "
                 "set NEO4J_DATABASE (Community Edition has only 'neo4j')"
             ) from None
-        raise ServerError(f"Neo4j error {exc.code}: {exc.message}. Nothing was written.") from None
+        raise ServerError(f"Neo4j error {exc.code}: {exc.message}.{nothing}") from None
 
 
 def init_schema(driver: Any, database: str) -> list[str]:

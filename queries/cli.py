@@ -11,12 +11,14 @@ query text.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import click
 
 from tiegraph.graph.clitools import (
+    Command,
     connection_options,
     emit,
     handle_errors,
@@ -54,7 +56,7 @@ def _list_rows(infos: list[QueryInfo], full: bool) -> list[dict[str, Any]]:
     return rows
 
 
-@click.command("query")
+@click.command("query", cls=Command)
 @click.argument("name", required=False)
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
               help="A query parameter; repeat for several. VALUE is read as JSON when it is "
@@ -65,13 +67,16 @@ def _list_rows(infos: list[QueryInfo], full: bool) -> list[dict[str, Any]]:
 @click.option("--file", "file_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Run your own Cypher file (one statement; a header and Browser :param "
                    "lines are allowed, their values are not used).")
+@click.option("--write", is_flag=True,
+              help="Run --file in a write transaction (the library's queries only read; "
+                   "without --write the server refuses any write).")
 @click.option("--show", is_flag=True,
               help="Print the query's text instead of running it (paste it into the Browser).")
 @connection_options
 @output_options
 @handle_errors
 def query(name: str | None, params: tuple[str, ...], list_only: bool, file_path: Path | None,
-          show: bool, as_json: bool, as_csv: bool, **kwargs: Any) -> None:
+          write: bool, show: bool, as_json: bool, as_csv: bool, **kwargs: Any) -> None:
     """Run the named Cypher query NAME (see --list) on the loaded Neo4j graph.
 
     Optional parameters left out are null (no bound); a required one left out is an error
@@ -85,6 +90,8 @@ def query(name: str | None, params: tuple[str, ...], list_only: bool, file_path:
         return
     if bool(name) == bool(file_path):
         raise click.UsageError("give a query NAME or --file PATH (see tiegraph query --list)")
+    if write and not file_path:
+        raise click.UsageError("--write runs your own --file; the library's queries only read")
     info = load_query_file(file_path) if file_path else load_query(name)  # type: ignore[arg-type]
     if show:
         click.echo(info.path.read_text(encoding="utf-8") if info.path else info.text)
@@ -94,15 +101,18 @@ def query(name: str | None, params: tuple[str, ...], list_only: bool, file_path:
     from tiegraph.loaders.neo4j_loader import open_driver
 
     settings = settings_from(kwargs)
-    with open_driver(settings) as driver:
-        rows = run_query(driver, info.text, values, settings.database, settings=settings)
-        if not rows:
-            for hint in _unknown_actor_hints(driver, info, values, settings):
-                click.echo(hint, err=True)
+    with open_driver(settings, writes=write) as driver:
+        check_actor_params(driver, info, values, settings)
+        rows = run_query(driver, info.text, values, settings.database, settings=settings,
+                         write=write)
     if not as_json:  # tables and CSV show nodes, relationships and paths by caption
         rows = [{k: caption(v) for k, v in row.items()} for row in rows]
     emit(rows, as_json, as_csv)
 
+
+#: How a query's header describes a parameter that names an actor (find_actor's ``name`` is
+#: a search text, "part of a name, id or alias", and is not checked).
+_ACTOR_PARAM = re.compile(r"(?<!part of a )\bname, id or alias\b")
 
 _ACTOR_NAMES = """
 MATCH (x:Actor)
@@ -110,29 +120,24 @@ RETURN x.name AS name, [v IN [x.id, x.name] + coalesce(x.aliases, []) | toLower(
 """
 
 
-def _unknown_actor_hints(driver: Any, info: QueryInfo, values: dict[str, Any],
-                         settings: Any) -> list[str]:
-    """Return a note for each actor parameter (described as 'name, id or alias') whose value
-    names no actor, with close names: the usual reason for an empty result."""
-    import difflib
+def check_actor_params(driver: Any, info: QueryInfo, values: dict[str, Any],
+                       settings: Any) -> None:
+    """Raise UnknownActorError (exit 6, as in the analysis commands) for the first actor
+    parameter (one its header describes as "an actor (name, id or alias ...)") whose value
+    names no actor in the database, with close names if there are any; return None."""
+    from tiegraph.graph.errors import UnknownActorError
+    from tiegraph.graph.names import suggest
 
-    names = [p.name for p in info.params if "name, id or alias" in p.description
+    names = [p.name for p in info.params if _ACTOR_PARAM.search(p.description)
              and isinstance(values.get(p.name), str)]
     if not names:
-        return []
+        return
     actors = run_query(driver, _ACTOR_NAMES, {}, settings.database, settings=settings)
     index = {key: a["name"] for a in actors for key in a["keys"]}
-    notes = []
     for name in names:
         value = values[name]
-        if value.lower() in index:
-            continue
-        near = difflib.get_close_matches(value.lower(), list(index), n=5, cutoff=0.6)
-        guesses = list(dict.fromkeys(index[n] for n in near))[:3]
-        hint = f" Did you mean: {', '.join(guesses)}?" if guesses else ""
-        notes.append(f"note: no actor is named {value!r} (--param {name}).{hint} "
-                     "Find names with: tiegraph query find_actor -p name=TEXT")
-    return notes
+        if value.lower() not in index:
+            raise UnknownActorError(value, suggest(value, index), where=f"--param {name}")
 
 
 __all__ = ["QueryError", "query"]

@@ -28,7 +28,6 @@ read transaction (the server refuses writes there).
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -37,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from tiegraph.graph.errors import TiegraphError
+from tiegraph.graph.names import suggest
 
 QUERY_DIR = Path(__file__).resolve().parent
 NAME_RE = re.compile(r"^[a-z0-9_]+$")
@@ -52,9 +52,10 @@ MAX_FILE_BYTES = 1_000_000
 
 
 class QueryError(TiegraphError):
-    """A query cannot be found, loaded or run as asked (bad name, file, parameters, Cypher)."""
+    """A query cannot be found, loaded or run as asked (bad name, file, parameters, Cypher):
+    a usage error (exit 2)."""
 
-    exit_code = 1
+    exit_code = 2
 
 
 class UnknownQueryError(QueryError):
@@ -142,7 +143,7 @@ def query_path(name: str) -> Path:
     path = (QUERY_DIR / f"{name}.cypher").resolve()
     if path.parent != QUERY_DIR or not path.is_file():
         names = query_names()
-        raise UnknownQueryError(name, difflib.get_close_matches(name, names, n=3, cutoff=0.5))
+        raise UnknownQueryError(name, suggest(name, names))
     return path
 
 
@@ -487,9 +488,11 @@ def check_params(info: QueryInfo, params: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def run_query(driver_or_backend: Any, text: str, params: Mapping[str, Any] | None = None,
-              database: str | None = None, *, settings: Any = None) -> list[dict[str, Any]]:
-    """Run one read-only Cypher statement and return its rows as plain Python dicts (column
-    order kept; nodes, relationships and paths converted by :func:`to_plain`).
+              database: str | None = None, *, settings: Any = None,
+              write: bool = False) -> list[dict[str, Any]]:
+    """Run one Cypher statement in a read transaction (a write transaction if ``write``) and
+    return its rows as plain Python dicts (column order kept; nodes, relationships and paths
+    converted by :func:`to_plain`).
 
     ``driver_or_backend`` is a neo4j Driver or a :class:`graph.api.Neo4jBackend`; the
     backend's (or the given) :class:`~graph.settings.Settings` give the default database and
@@ -507,7 +510,7 @@ def run_query(driver_or_backend: Any, text: str, params: Mapping[str, Any] | Non
     if settings is not None:
         from tiegraph.loaders.neo4j_loader import translate_errors
 
-        guard: Any = translate_errors(settings)
+        guard: Any = translate_errors(settings, writes=write)
     else:
         guard = nullcontext()
 
@@ -519,15 +522,16 @@ def run_query(driver_or_backend: Any, text: str, params: Mapping[str, Any] | Non
     with guard:
         try:
             with driver.session(database=database, notifications_min_severity="OFF") as s:
-                return s.execute_read(work)
+                return s.execute_write(work) if write else s.execute_read(work)
         except ne.AuthError:
             raise
         except ne.ClientError as exc:
             if exc.code == "Neo.ClientError.Database.DatabaseNotFound":
                 raise
             if exc.code == "Neo.ClientError.Statement.AccessMode":
-                raise QueryError("the query tries to write; tiegraph queries are read-only "
-                                 "(use `tiegraph load` to change the graph)") from None
+                raise QueryError("the query tries to write, and queries run in a read "
+                                 "transaction: give --write to run your own --file as a write "
+                                 "(use `tiegraph load` to change the curated graph)") from None
             message = (exc.message or str(exc)).strip()
             raise QueryError(f"the query failed ({exc.code}): {message}") from None
 

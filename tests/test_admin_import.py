@@ -16,7 +16,7 @@ from neo4j import Driver, GraphDatabase
 
 from tiegraph.graph import localserver
 from tiegraph.graph.cli import main
-from tiegraph.graph.errors import ConfigError, DataError, LocalServerError
+from tiegraph.graph.errors import ConfigError, DataError, LocalServerError, RefusedError
 from tiegraph.graph.projection import GraphSpec, Node, project
 from tiegraph.graph.settings import DEFAULT_DATABASE, DEFAULT_USERNAME, Secret, Settings
 from tiegraph.loaders import admin_import
@@ -104,7 +104,7 @@ def test_a_database_that_holds_anything_is_refused_untouched(server, tmp_path):
     with _driver(settings) as driver:
         driver.execute_query("CREATE (:Note {text: 'keep me'})", database_=settings.database)
     pid = localserver.status(home).pid
-    with pytest.raises(ConfigError, match="not empty"):
+    with pytest.raises(RefusedError, match="not empty"):
         offline_import(None, home, settings)
     assert localserver.status(home).pid == pid  # not restarted
     assert _texts(settings) == ["keep me"]
@@ -187,5 +187,5 @@ def test_cli_reports_what_it_imported(server, monkeypatch):
     assert f"imported {len(load_dataset().facts)} facts" in result.output
     assert settings.password.get_secret_value() not in result.output
     again = CliRunner().invoke(main, ["neo4j", "import", "--home", str(home)])
-    assert again.exit_code == 2 and "not empty" in again.output
+    assert again.exit_code == RefusedError.exit_code and "not empty" in again.output
     _empty(settings)

@@ -92,7 +92,7 @@ def test_hostile_actor_names_are_unknown_actors(small_graph, neo4j_settings, tmp
     env = cli_env(neo4j_settings, tmp_path)
     runner = CliRunner()
     sanity = runner.invoke(main, [*FORMS[form]("Japan"), "--source", source, "--json"], env=env)
-    assert sanity.exit_code in (0, 1), sanity.output  # 1: path from Japan to Japan
+    assert sanity.exit_code in (0, 2), sanity.output  # 2: path from Japan to Japan
     for name in HOSTILE_NAMES:
         result = runner.invoke(main, [*FORMS[form](name), "--source", source], env=env)
         assert result.exit_code == UnknownActorError.exit_code, (name, result.output)

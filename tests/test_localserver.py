@@ -119,6 +119,18 @@ def test_start_says_where_the_password_is_never_what(server, monkeypatch):
     assert settings.password.get_secret_value() == server.password
 
 
+def test_other_commands_find_the_server_without_neo4j_uri(server):
+    """Started on a non-default port in the default home: `tiegraph init` (a write) reaches it
+    with neither NEO4J_URI nor NEO4J_PASSWORD set, and start printed no export hint."""
+    from tiegraph.graph.cli import main
+
+    assert "export NEO4J_URI" not in server.start_output
+    env = {**server.env, "NEO4J_URI": None}
+    result = CliRunner().invoke(main, ["init"], env=env)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("ok: ")
+
+
 def test_the_password_is_in_no_log(server):
     for log in (server.home / "logs").iterdir():
         assert server.password not in log.read_text(errors="replace"), log
@@ -130,7 +142,7 @@ def test_status_reports_the_running_server(server):
     assert json.loads(result.output) == {
         "home": str(server.home), "running": True, "pid": server.pid,
         "bolt_port": server.bolt, "http_port": server.http,
-        "version": localserver.NEO4J_VERSION,
+        "version": localserver.NEO4J_VERSION, "known": True, "note": None,
     }
     text = cli("status", env=server.env)
     assert text.output.startswith(f"running (pid {server.pid}): Neo4j {localserver.NEO4J_VERSION}")
@@ -196,6 +208,20 @@ def test_browser_is_served(server):
     assert discovery["neo4j_version"] == localserver.NEO4J_VERSION
 
 
+def test_status_exit_codes_without_a_server(tmp_path):
+    """0 running (above), 3 not running, 4 cannot tell: scripts can test the exit code."""
+    home = tmp_path / "never-started"
+    result = cli("status", "--home", str(home), env={})
+    assert result.exit_code == 3, result.output
+    assert result.output.strip() == f"not running (home {home.resolve()})"
+    (home / "run").mkdir(parents=True)
+    (home / "run" / localserver.PID_FILE).write_text("garbled\n")
+    garbled = cli("status", "--home", str(home), env={})
+    assert garbled.exit_code == 4, garbled.output
+    assert garbled.output.startswith("cannot tell: cannot read the pid file")
+    assert "Exit codes" in cli("status", "--help", env={}).output
+
+
 # --- ports --------------------------------------------------------------------------------------
 
 
@@ -232,8 +258,10 @@ def test_stop_ends_the_process(server):
     if LINUX:
         assert java_cmdlines_for(server.home) == []
     assert not (server.home / "run" / localserver.PID_FILE).exists()
-    status = json.loads(cli("status", "--json", env=server.env).output)
-    assert (status["running"], status["pid"]) == (False, None)
+    stopped = cli("status", "--json", env=server.env)
+    assert stopped.exit_code == 3  # "not running", as LSB init scripts and pg_ctl say it
+    status = json.loads(stopped.output)
+    assert (status["running"], status["pid"], status["known"]) == (False, None, True)
     for port in (server.bolt, server.http):  # nothing listens there any more
         with socket.socket() as sock:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT is fine

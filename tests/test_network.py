@@ -397,7 +397,7 @@ def test_cli_path() -> None:
     result = run("path", "AUS", "DEU", "--since", "2019")
     assert result.exit_code == 0 and "no path between Australia and Germany" in result.stdout
     result = run("path", "AUS", "UK", "--since", "2021")
-    assert result.exit_code == 1 and "Australia has no ties in this window" in result.stderr
+    assert result.exit_code == 2 and "Australia has no ties in this window" in result.stderr
 
 
 def test_cli_unknown_name_exits_6_with_suggestions() -> None:

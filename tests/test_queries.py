@@ -754,12 +754,39 @@ def test_cli_refuses_hostile_names(db: Any, neo4j_settings: Any) -> None:
     assert database_fingerprint(driver, database) == before
 
 
-def test_cli_notes_unknown_actor_names(db: Any, neo4j_settings: Any) -> None:
-    result = CliRunner().invoke(main, ["query", "agreements_between", "-p", "a=Japn",
-                                       "-p", "b=UK"], env=cli_env(neo4j_settings))
-    assert result.exit_code == 0
-    assert "(no rows)" in result.stdout
-    assert "no actor is named 'Japn' (--param a). Did you mean: Japan?" in result.stderr
+def test_cli_unknown_actor_names_exit_6_as_in_the_analysis_commands(
+        db: Any, neo4j_settings: Any) -> None:
+    runner, env = CliRunner(), cli_env(neo4j_settings)
+    result = runner.invoke(main, ["query", "agreements_between", "-p", "a=Japn", "-p", "b=UK"],
+                           env=env)
+    assert result.exit_code == 6, result.output
+    assert result.stdout == ""
+    assert "unknown actor 'Japn' (--param a). Did you mean: Japan?" in result.stderr
+    narnia = runner.invoke(main, ["query", "agreements_between", "-p", "a=Japan",
+                                  "-p", "b=Narnia"], env=env)
+    assert narnia.exit_code == 6, narnia.output
+    assert "unknown actor 'Narnia' (--param b)." in narnia.stderr
+    assert "Did you mean" not in narnia.stderr  # no unrelated name is ever offered
+    # find_actor's parameter is a search text, not an actor: no rows is an answer there.
+    search = runner.invoke(main, ["query", "find_actor", "-p", "name=Narnia"], env=env)
+    assert search.exit_code == 0 and "(no rows)" in search.stdout
+
+
+def test_cli_write_runs_only_with_write_and_only_a_file(db: Any, neo4j_settings: Any,
+                                                        tmp_path: Path) -> None:
+    driver, database = db
+    before = database_fingerprint(driver, database)
+    runner, env = CliRunner(), cli_env(neo4j_settings)
+    note = tmp_path / "note.cypher"
+    note.write_text("CREATE (n:ScratchNote {t: 1}) WITH n DELETE n RETURN 'done' AS ok\n")
+    refused = runner.invoke(main, ["query", "--file", str(note)], env=env)
+    assert refused.exit_code == 2 and "give --write" in refused.stderr
+    written = runner.invoke(main, ["query", "--file", str(note), "--write", "--json"], env=env)
+    assert written.exit_code == 0, written.output
+    assert json.loads(written.stdout) == [{"ok": "done"}]
+    library = runner.invoke(main, ["query", "graph_overview", "--write"], env=env)
+    assert library.exit_code == 2 and "--write runs your own --file" in library.stderr
+    assert database_fingerprint(driver, database) == before
 
 
 @pytest.mark.parametrize("value", [HOSTILE, "Japan` RETURN 1 //", "Japan'\nMATCH (n) DELETE n",
@@ -770,12 +797,14 @@ def test_cli_passes_hostile_values_as_data(db: Any, neo4j_settings: Any, tmp_pat
     before = database_fingerprint(driver, database)
     runner = CliRunner()
     env = cli_env(neo4j_settings)
-    for name, key in [("find_actor", "name"), ("agreements_of", "actor"),
-                      ("fact_evidence", "fact")]:
+    for name, key in [("find_actor", "name"), ("fact_evidence", "fact")]:
         result = runner.invoke(main, ["query", name, "--param", f"{key}={value}", "--json"],
                                env=env)
         assert result.exit_code == 0, result.output
         assert json.loads(result.stdout) == []
+    as_actor = runner.invoke(main, ["query", "agreements_of", "--param", f"actor={value}"],
+                             env=env)
+    assert as_actor.exit_code == 6 and "unknown actor" in as_actor.stderr, as_actor.output
     echo = tmp_path / "echo.cypher"
     echo.write_text("RETURN $x AS x\n")
     result = runner.invoke(main, ["query", "--file", str(echo), "--param", f"x={value}",
@@ -792,5 +821,5 @@ def test_cli_file_cannot_write(db: Any, neo4j_settings: Any, tmp_path: Path) -> 
     wipe.write_text("MATCH (n) DETACH DELETE n")
     result = CliRunner().invoke(main, ["query", "--file", str(wipe)],
                                 env=cli_env(neo4j_settings))
-    assert result.exit_code != 0 and "read-only" in result.output
+    assert result.exit_code == 2 and "read transaction" in result.output
     assert database_fingerprint(driver, database) == before

@@ -44,3 +44,23 @@ def test_local_server_password_file_is_used(tmp_path, monkeypatch):
     (tmp_path / "neo4j" / "password").write_text("generated-pw\n")
     s = load_settings(environ={}, env_file=tmp_path / "none")
     assert s.auth()[1] == "generated-pw"
+
+
+def test_the_local_server_of_the_default_home_is_found(tmp_path, monkeypatch):
+    """After `tiegraph neo4j start --bolt-port 17687`, commands go to 17687 without NEO4J_URI;
+    an explicit URI (environment, .env, --uri) still wins."""
+    import json
+
+    from tiegraph.graph.settings import DEFAULT_URI, STATE_FILE
+
+    monkeypatch.setenv("TIEGRAPH_HOME", str(tmp_path))
+    assert load_settings(environ={}, env_file=tmp_path / "none").uri == DEFAULT_URI
+    run = tmp_path / "neo4j" / "run"
+    run.mkdir(parents=True)
+    (run / STATE_FILE).write_text(json.dumps({"bolt_port": 17687, "http_port": 17474}))
+    assert load_settings(environ={}, env_file=tmp_path / "none").uri == "bolt://127.0.0.1:17687"
+    env_uri = load_settings(environ={"NEO4J_URI": "bolt://elsewhere:7687"},
+                            env_file=tmp_path / "none")
+    assert env_uri.uri == "bolt://elsewhere:7687"
+    (run / STATE_FILE).write_text("{not json")
+    assert load_settings(environ={}, env_file=tmp_path / "none").uri == DEFAULT_URI
