@@ -238,8 +238,14 @@ _CSV_SUFFIX = {"str": "", "int": ":int", "float": ":float", "bool": ":boolean",
 
 
 def _csv_cell(value: Any) -> str:
+    """Return a CSV cell: booleans as true/false, floats exactly (repr), text made safe for
+    spreadsheets (graph.output.csv_safe, undone on reading)."""
+    from tiegraph.graph.output import csv_safe
+
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return csv_safe(value)
     return repr(value) if isinstance(value, float) else str(value)
 
 
@@ -251,7 +257,7 @@ def _write_table(path: Path, fixed: list[str], fixed_rows: list[list[Any]],
     kinds = _kinds(rows)
     columns = sorted(kinds)
     with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
+        writer = csv.writer(fh, lineterminator="\r\n")  # RFC 4180; quotes a lone CR too
         writer.writerow(fixed + [c + _CSV_SUFFIX[kinds[c]] for c in columns])
         for cells, row in zip(fixed_rows, rows, strict=True):
             writer.writerow([_csv_cell(c) for c in cells]
@@ -348,6 +354,8 @@ def _read_csv_table(path: Path) -> list[dict[str, Any]]:
     their text) for :func:`_decode`."""
     import csv
 
+    from tiegraph.graph.output import csv_unsafe
+
     parse = {"int": int, "float": float, "boolean": lambda c: c == "true"}
     with path.open(newline="", encoding="utf-8") as fh:
         reader = csv.reader(fh)
@@ -362,7 +370,7 @@ def _read_csv_table(path: Path) -> list[dict[str, Any]]:
                 if sep and kind in parse:
                     row[name] = parse[kind](cell)
                 else:
-                    row[col] = cell
+                    row[col] = csv_unsafe(cell)
             rows.append(row)
     return rows
 

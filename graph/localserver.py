@@ -448,6 +448,17 @@ def _check_port_free(port: int, what: str, option: str) -> None:
             ) from None
 
 
+#: Settings that keep the server from contacting anyone or collecting telemetry: no usage
+#: report, no driver telemetry. (The Browser's own switches, client.allow_telemetry and
+#: browser.allow_outgoing_connections, are not declared settings of Community 5.26: with
+#: strict validation the server refuses to start with them.) docker-compose.yml sets the
+#: same (tests/test_compose.py checks both).
+NO_OUTGOING_SETTINGS = (
+    "dbms.usage_report.enabled=false",
+    "server.bolt.telemetry.enabled=false",
+)
+
+
 def _write_config(home: Path, bolt_port: int, http_port: int, heap: str, pagecache: str) -> None:
     conf = home / "conf"
     (conf / "server-logs.xml").write_text(_SERVER_LOGS_XML)
@@ -463,7 +474,7 @@ def _write_config(home: Path, bolt_port: int, http_port: int, heap: str, pagecac
         f"server.http.advertised_address=127.0.0.1:{http_port}",
         "server.https.enabled=false",
         "dbms.security.auth_enabled=true",
-        "dbms.usage_report.enabled=false",
+        *NO_OUTGOING_SETTINGS,
         *(f"server.directories.{name}={home / name}"
           for name in ("data", "logs", "run", "import", "plugins")),
         f"server.memory.heap.initial_size={heap}",

@@ -50,6 +50,26 @@ def _escape(ch: str) -> str:
             else f"\\U{code:08x}")
 
 
+#: What a spreadsheet runs as a formula when a cell begins with it (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(text: str) -> str:
+    """Return a text cell that a spreadsheet will not run: one ``'`` is put before a text
+    that begins with a formula character (``= + - @``, tab, return) or with ``'`` itself, so
+    that :func:`csv_unsafe` gives back exactly the original."""
+    return "'" + text if text.startswith((*FORMULA_STARTS, "'")) else text
+
+
+def csv_unsafe(cell: str) -> str:
+    """Return the text that :func:`csv_safe` made ``cell`` from."""
+    return cell[1:] if cell.startswith("'") else cell
+
+
+def _csv_text(value: Any) -> str:
+    return csv_safe(value) if isinstance(value, str) else _cell(value)
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -76,7 +96,7 @@ def render(rows: Rows, fmt: Format = "table", columns: Sequence[str] | None = No
                                 lineterminator="\n")
         writer.writeheader()
         for r in rows:
-            writer.writerow({c: _cell(r.get(c)) for c in columns})
+            writer.writerow({c: _csv_text(r.get(c)) for c in columns})
         return buf.getvalue().rstrip("\n")
     if not rows:
         return "(no rows)"

@@ -115,3 +115,25 @@ def test_env_example_names_every_setting_with_a_placeholder_password():
     assert set(values) == set(KEYS)
     assert values["NEO4J_PASSWORD"].startswith("change-me")
     assert values["NEO4J_URI"] == "bolt://127.0.0.1:7687"
+
+
+def _docker_env_name(setting: str) -> str:
+    """Return the variable the Neo4j image reads for ``setting`` (``_`` -> ``__``, ``.`` ->
+    ``_``, prefix ``NEO4J_``)."""
+    return "NEO4J_" + setting.replace("_", "__").replace(".", "_")
+
+
+def test_neither_setup_phones_home(neo4j, tmp_path):
+    """The server's usage report and driver telemetry are off, in docker-compose.yml and in
+    the generated neo4j.conf (the session's server starts with it: strict validation)."""
+    from tiegraph.graph.localserver import NO_OUTGOING_SETTINGS, _write_config
+
+    assert {"server.bolt.telemetry.enabled=false",
+            "dbms.usage_report.enabled=false"} <= set(NO_OUTGOING_SETTINGS)
+    for line in NO_OUTGOING_SETTINGS:
+        setting, value = line.split("=")
+        assert neo4j["environment"].get(_docker_env_name(setting)) == value, setting
+    (tmp_path / "conf").mkdir()
+    _write_config(tmp_path, 7687, 7474, "1g", "512m")
+    conf = (tmp_path / "conf" / "neo4j.conf").read_text().splitlines()
+    assert set(NO_OUTGOING_SETTINGS) <= set(conf)

@@ -349,6 +349,29 @@ def test_export_tricky_values_round_trip(tmp_path: Path) -> None:
         assert_same_graph(expected, read_export(output_path(tmp_path / fmt, fmt), fmt))  # type: ignore[arg-type]
 
 
+def test_csv_cells_a_spreadsheet_would_run_are_neutralised_and_read_back(tmp_path: Path
+                                                                        ) -> None:
+    """OWASP's CSV injection rule: a text cell beginning with = + - @ tab or return gets a
+    leading ' (and so does one beginning with '), which reading removes: the round trip
+    stays exact."""
+    import csv
+
+    G = nx.DiGraph()
+    hostile = ["=HYPERLINK(\"http://x\")", "+1", "-102", "@SUM(A1)", "\tx", "\rx", "'q", "''"]
+    for i, name in enumerate(hostile):
+        G.add_node(f"n{i}", name=name, count=-i)
+    G.add_node("=id", name="plain")
+    G.add_edge("=id", "n0", label="=1+1")
+    export_graph(G, tmp_path / "csv", "csv")
+    with (tmp_path / "csv" / "nodes.csv").open(newline="", encoding="utf-8") as fh:
+        cells = [cell for row in list(csv.reader(fh))[1:] for cell in row]
+    assert not [c for c in cells if c.startswith(("=", "+", "@", "\t", "\r"))]
+    assert "-2" in cells  # numbers stay numbers
+    assert_same_graph(G, read_export(tmp_path / "csv", "csv"))
+    out = CliRunner().invoke(main, ["stats", "--csv", "--section", "totals"])
+    assert out.exit_code == 0
+
+
 def test_export_refuses_what_it_cannot_keep(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="node ids must be strings"):
         export_graph(nx.path_graph(3), tmp_path / "g.graphml", "graphml")
