@@ -21,6 +21,8 @@ from tiegraph.graph.ties import Tie, Window
 
 Measure = Literal["count", "weighted", "breadth"]
 PairKind = Literal["all", "state-state", "state-org"]
+#: The measures that take weights (``--weight``).
+WEIGHTED_MEASURES = ("weighted",)
 
 #: Default weights of the ``weighted`` measure: a signed agreement or a combined exercise
 #: binds more than one visit. Override with ``weights=`` (CLI: ``--weight exercises=3``).
@@ -56,6 +58,18 @@ def score(counts: Counter[str], measure: Measure, weights: dict[str, float] | No
     return float(sum(w[c] * n for c, n in counts.items()))
 
 
+def check_request(measure: str, weights: dict[str, float] | None, top: int | None) -> None:
+    """Return None when a ranking request makes sense; raise ValueError saying what to write
+    when weights are given to a measure that has none, or ``top`` is not a positive number."""
+    if weights and measure not in WEIGHTED_MEASURES:
+        raise ValueError(
+            f"--weight applies only to --measure {' or '.join(WEIGHTED_MEASURES)}, not "
+            f"{measure}: add --measure weighted (category weights) or leave --weight out")
+    if top is not None and top < 1:
+        raise ValueError(f"--top {top}: give a number of rows of 1 or more (e.g. --top 5), or "
+                         "leave --top out to list every pair")
+
+
 def densest_partnerships(
     ties: Iterable[Tie],
     kinds: dict[str, str],
@@ -74,6 +88,7 @@ def densest_partnerships(
     ``kinds`` maps actor id to entity kind (state/organisation), ``names`` id to name.
     ``focus`` keeps only pairs that include that actor id (and lists it first).
     """
+    check_request(measure, weights, top)
     if weights:
         unknown = set(weights) - set(CATEGORY_ORDER)
         if unknown:

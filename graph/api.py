@@ -235,6 +235,10 @@ def explain(backend: Backend, a: str, b: str, window: Window | None = None) -> l
     fact id and name, source, locator and quote."""
     a_id = top_actor(backend, resolve(backend, a))
     b_id = top_actor(backend, resolve(backend, b))
+    if a_id == b_id:
+        raise ValueError(
+            f"{a!r} and {b!r} are the same actor ({backend.actors[a_id].name}): a pair needs two "
+            "different actors, e.g. explain Japan 'United Kingdom'")
     ties = explain_pair(backend.ties, a_id, b_id, window)
     details = backend.fact_details(sorted({t.fact for t in ties}))
     rows = []

@@ -152,8 +152,12 @@ def densest(focus: str | None, measure: str, weights: tuple[str, ...], pair_kind
 
     window = window_from(kwargs)
     backend = backend_from(kwargs)
-    rows = run(backend, measure=measure, weights=parse_weights(weights),  # type: ignore[arg-type]
-               window=window, focus=focus, pair_kind=pair_kind, top=top)  # type: ignore[arg-type]
+    try:
+        rows = run(backend, measure=measure,  # type: ignore[arg-type]
+                   weights=parse_weights(weights), window=window.check(), focus=focus,
+                   pair_kind=pair_kind, top=top)  # type: ignore[arg-type]
+    except ValueError as exc:  # what was asked cannot be answered: a usage error (exit 2)
+        raise click.UsageError(str(exc)) from None
     columns = ["rank", "a", "b", "agreements", "dialogues", "visits", "exercises",
                "exchanges_industrial", "operations", "total", "breadth", "score"]
     if as_json or as_csv:
@@ -174,7 +178,10 @@ def explain(a: str, b: str, as_json: bool, as_csv: bool, **kwargs: Any) -> None:
     from tiegraph.graph.api import explain as run
 
     window = window_from(kwargs)
-    rows = run(backend_from(kwargs), a, b, window)
+    try:
+        rows = run(backend_from(kwargs), a, b, window.check())
+    except ValueError as exc:  # the same actor twice, or an empty window (exit 2)
+        raise click.UsageError(str(exc)) from None
     if as_json or as_csv:
         emit(rows, as_json, as_csv)
         return

@@ -47,6 +47,18 @@ class Window:
     until: str | None = None
     as_of: str | None = None
 
+    def check(self) -> Window:
+        """Return the window itself when its bounds are in order; raise ValueError saying what
+        to write when ``since`` begins after ``until`` (or ``as_of``) ends: such a window holds
+        nothing, and an empty answer would read as "no ties"."""
+        for name, bound in (("--until", self.until), ("--as-of", self.as_of)):
+            if self.since and bound and date_key(self.since) > date_key(bound, end=True):
+                raise ValueError(
+                    f"--since {self.since} is after {name} {bound}: the window is empty; "
+                    f"write the earlier date after --since (e.g. --since {bound} {name} "
+                    f"{self.since})")
+        return self
+
     @property
     def bounded(self) -> bool:
         """Return True when any bound is set."""
