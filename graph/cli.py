@@ -159,7 +159,8 @@ def densest(focus: str | None, measure: str, weights: tuple[str, ...], pair_kind
     except ValueError as exc:  # what was asked cannot be answered: a usage error (exit 2)
         raise click.UsageError(str(exc)) from None
     columns = ["rank", "a", "b", "agreements", "dialogues", "visits", "exercises",
-               "exchanges_industrial", "operations", "total", "breadth", "score"]
+               "exchanges_industrial", "operations", "total", "bilateral", "multilateral",
+               "breadth", "score"]
     if as_json or as_csv:
         columns[1:1] = []
         columns += ["a_id", "b_id"]
