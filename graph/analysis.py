@@ -26,10 +26,11 @@ from typing import Any, Literal
 from tiegraph.graph.schema import CATEGORY_ORDER
 from tiegraph.graph.ties import Tie, Window
 
-Measure = Literal["count", "weighted", "breadth"]
+Measure = Literal["count", "weighted", "breadth", "depth"]
+MEASURES: tuple[Measure, ...] = ("count", "weighted", "breadth", "depth")
 PairKind = Literal["all", "state-state", "state-org"]
 #: The measures that take weights (``--weight``).
-WEIGHTED_MEASURES = ("weighted",)
+WEIGHTED_MEASURES = ("weighted", "depth")
 
 #: Default weights of the ``weighted`` measure: a signed agreement or a combined exercise
 #: binds more than one visit. Override with ``weights=`` (CLI: ``--weight exercises=3``).
@@ -101,7 +102,8 @@ def check_request(measure: str, weights: dict[str, float] | None, top: int | Non
     if weights and measure not in WEIGHTED_MEASURES:
         raise ValueError(
             f"--weight applies only to --measure {' or '.join(WEIGHTED_MEASURES)}, not "
-            f"{measure}: add --measure weighted (category weights) or leave --weight out")
+            f"{measure}: add --measure weighted (category weights) or --measure depth "
+            "(component weights), or leave --weight out")
     if top is not None and top < 1:
         raise ValueError(f"--top {top}: give a number of rows of 1 or more (e.g. --top 5), or "
                          "leave --top out to list every pair")
@@ -127,6 +129,8 @@ def densest_partnerships(
     ``focus`` keeps only pairs that include that actor id (and lists it first).
     """
     check_request(measure, weights, top)
+    if measure == "depth":
+        raise ValueError("depth needs more than ties: use graph.api.densest")
     if weights:
         unknown = set(weights) - set(CATEGORY_ORDER)
         if unknown:
@@ -154,6 +158,12 @@ def densest_partnerships(
         row["breadth"] = sum(1 for c in CATEGORY_ORDER if counts[c])
         row["score"] = round(score(tally, measure, weights), 6)
         rows.append(row)
+    return rank_rows(rows, top)
+
+
+def rank_rows(rows: list[dict[str, Any]], top: int | None = None) -> list[dict[str, Any]]:
+    """Return ``rows`` sorted by score, then count, then names, each with a dense ``rank``
+    first (equal scores share a rank), the first ``top`` only when given."""
     rows.sort(key=lambda r: (-r["score"], -r["total"], r["a"], r["b"]))
     rank, previous = 0, None
     for row in rows:
