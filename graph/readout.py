@@ -65,10 +65,11 @@ def rank_notes(rows: list[dict[str, Any]], measure: str) -> list[str]:
     for rank, group in by_rank.items():
         if len(group) > 1:
             names = ", ".join(f"{r['a']}–{r['b']}" for r in group)
+            order = "name" if measure == "count" else "count, then name"
+            hint = (": breadth cannot tell them apart, try --measure depth"
+                    if measure == "breadth" else "")
             notes.append(f"note: rank {rank} is shared by {len(group)} pairs with {measure} "
-                         f"{group[0]['score']:g} ({names}); they are listed by count, then "
-                         "name" + (": breadth cannot tell them apart, try --measure depth"
-                                   if measure == "breadth" else "") + ".")
+                         f"{group[0]['score']:g} ({names}); they are listed by {order}{hint}.")
     return notes
 
 

@@ -136,3 +136,12 @@ def test_depth_facts_resolve_units_to_their_service_branch() -> None:
     exercise = next(f for f in facts.values() if f.type == "exercise"
                     and ("GBR", "land") in f.parts and f.actors == ("GBR", "JPN"))
     assert ("JPN", "land") in exercise.parts  # the GSDF, with a British Army unit
+
+
+def test_the_uk_stays_first_without_any_one_component() -> None:
+    """Not fitted to one answer: leaving out any one component (weight 0) keeps the order
+    UK, France, then Germany and NATO."""
+    for component in COMPONENTS:
+        order = japan("depth", weights={component: 0})
+        assert order[:2] == ["GBR", "FRA"], component
+        assert {"DEU", "nato"} <= set(order[2:4]) or order.index("DEU") > 1, component
