@@ -101,6 +101,13 @@ class FilesBackend(IndexedBackend):
 
         return load_or_build_index(self.data_dir, lambda: self.dataset)
 
+    @cached_property
+    def depth_facts(self) -> list[Any]:
+        """Return what the depth measure reads (:func:`graph.depth.depth_facts_from_dataset`)."""
+        from tiegraph.graph.depth import depth_facts_from_dataset
+
+        return depth_facts_from_dataset(self.dataset)
+
     def fact_details(self, fact_ids: list[str]) -> dict[str, dict[str, Any]]:
         """Return name, type and citations (source, locator, quote) of the given facts."""
         from tiegraph.graph.projection import fact_caption
@@ -155,6 +162,13 @@ class Neo4jBackend:
 
         with translate_errors(self.settings):
             return ties_from_neo4j(self.driver, self.settings.database)
+
+    @cached_property
+    def depth_facts(self) -> list[Any]:
+        """Return what the depth measure reads (:func:`graph.depth.depth_facts_from_neo4j`)."""
+        from tiegraph.graph.depth import depth_facts_from_neo4j
+
+        return depth_facts_from_neo4j(self)
 
     def fact_details(self, fact_ids: list[str]) -> dict[str, dict[str, Any]]:
         rows = self.run(
@@ -217,13 +231,87 @@ def densest(
     pair_kind: PairKind = "all",
     top: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Return the ranked densest partnerships (see :func:`graph.analysis.densest_partnerships`);
-    ``focus`` is a name or alias."""
+    """Return the ranked densest partnerships (see :func:`graph.analysis.densest_partnerships`;
+    ``depth``: :func:`depth_rows`); ``focus`` is a name or alias."""
     focus_id = top_actor(backend, resolve(backend, focus)) if focus else None
     kinds = {a.id: a.kind for a in backend.actors.values()}
     names = {a.id: a.name for a in backend.actors.values()}
+    if measure == "depth":
+        return depth_rows(backend, weights=weights, window=window, focus=focus_id,
+                          pair_kind=pair_kind, top=top)
     return densest_partnerships(backend.ties, kinds, names, measure=measure, weights=weights,
                                 window=window, focus=focus_id, pair_kind=pair_kind, top=top)
+
+
+def densest_by_measure(backend: Backend, *, weights: dict[str, float] | None = None,
+                       weighted_measure: str | None = None, window: Window | None = None,
+                       focus: str | None = None, pair_kind: PairKind = "all"
+                       ) -> dict[str, list[dict[str, Any]]]:
+    """Return the full ranking under every measure (``weights`` go to ``weighted_measure``),
+    depth left out when the window has a start (depth is as of one date)."""
+    from tiegraph.graph.analysis import MEASURES
+
+    out = {}
+    for m in MEASURES:
+        if m == "depth" and window is not None and window.since:
+            continue
+        out[m] = densest(backend, measure=m, weights=weights if m == weighted_measure else None,
+                         window=window, focus=focus, pair_kind=pair_kind)
+    return out
+
+
+def depth_window(backend: Backend, window: Window | None) -> Window:
+    """Return the window depth is computed in: ``window`` when it has an end, else one that
+    ends at the latest dated tie; raise ValueError for ``--since`` (depth is a state at one
+    date, not a sum over a period)."""
+    from tiegraph.graph.depth import latest_date
+
+    window = window or Window()
+    if window.since:
+        raise ValueError("depth is computed as of one date: give --until or --as-of, "
+                         "not --since")
+    if window.until or window.as_of:
+        return window
+    return Window(until=latest_date(backend.ties))
+
+
+def depth_rows(backend: Backend, *, weights: dict[str, float] | None = None,
+               window: Window | None = None, focus: str | None = None,
+               pair_kind: PairKind = "all", top: int | None = None) -> list[dict[str, Any]]:
+    """Return the pairs ranked by depth (:mod:`graph.depth`) as of the window's end: the rows
+    of the ``count`` measure in that window plus one column per component (0–1), ``as_of``,
+    ``score`` (the depth) and ``why`` (per component: ``value``, ``detail``, ``facts``).
+    ``focus`` is an actor id."""
+    from tiegraph.graph.analysis import check_request, rank_rows
+    from tiegraph.graph.depth import COMPONENTS, check_depth_weights, depth_score, pair_depth
+
+    check_request("depth", weights, top)
+    check_depth_weights(weights)
+    window = depth_window(backend, window)
+    as_of: str = window.as_of or window.until  # type: ignore[assignment]
+    kinds = {a.id: a.kind for a in backend.actors.values()}
+    names = {a.id: a.name for a in backend.actors.values()}
+    rows = densest_partnerships(backend.ties, kinds, names, window=window, focus=focus,
+                                pair_kind=pair_kind)
+    facts = backend.depth_facts
+    by_actor: dict[str, list[Any]] = {}
+    for f in facts:
+        for actor in f.actors:
+            by_actor.setdefault(actor, []).append(f)
+    ties_of: dict[tuple[str, str], list[Tie]] = {}
+    for t in backend.ties:
+        ties_of.setdefault((t.a, t.b), []).append(t)
+    for row in rows:
+        a, b = row["a_id"], row["b_id"]
+        got = pair_depth(a, b, by_actor.get(a, []), ties_of.get(tuple(sorted((a, b))), []),
+                         as_of)
+        row.pop("rank")
+        row.update({c: round(got.values[c], 6) for c in COMPONENTS})
+        row["as_of"] = as_of
+        row["score"] = round(depth_score(got.values, weights), 6)
+        row["why"] = {c: {"value": round(got.values[c], 6), "detail": got.details[c],
+                          "facts": got.evidence[c]} for c in COMPONENTS}
+    return rank_rows(rows, top)
 
 
 def explain(backend: Backend, a: str, b: str, window: Window | None = None) -> list[dict[str, Any]]:
@@ -231,6 +319,10 @@ def explain(backend: Backend, a: str, b: str, window: Window | None = None) -> l
     fact id and name, source, locator and quote."""
     a_id = top_actor(backend, resolve(backend, a))
     b_id = top_actor(backend, resolve(backend, b))
+    if a_id == b_id:
+        raise ValueError(
+            f"{a!r} and {b!r} are the same actor ({backend.actors[a_id].name}): a pair needs two "
+            "different actors, e.g. explain Japan 'United Kingdom'")
     ties = explain_pair(backend.ties, a_id, b_id, window)
     details = backend.fact_details(sorted({t.fact for t in ties}))
     rows = []

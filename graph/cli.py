@@ -169,36 +169,95 @@ def load(data_dir: Path | None, dry_run: bool, quiet: bool, as_json: bool, as_cs
 
 @main.command()
 @click.option("--with", "focus", help="Only pairs that include this actor (name or alias).")
-@click.option("--measure", type=click.Choice(["count", "weighted", "breadth"]), default="count",
-              show_default=True,
-              help="How pairs are ranked. count: ties in the window; weighted: ties times "
-                   "their category's weight (see --weight); breadth: how many categories "
-                   "the pair has ties in (definitions: docs/analysis.md).")
+@click.option("--measure", type=click.Choice(["count", "weighted", "breadth", "depth"]),
+              default="count", show_default=True,
+              help="How pairs are ranked. count: ties in the window. weighted: category weight "
+                   "x 1/(n-1) per tie of an n-actor fact. breadth: categories with ties (0-6). "
+                   "depth: mean of institutions, mechanisms, forces, industry, operations and "
+                   "intensity, each 0-1, as of the window's end (docs/analysis.md).")
 @click.option("--weight", "weights", multiple=True,
-              help="Weight of a category for --measure weighted, e.g. --weight exercises=3.")
+              help="A weight for --measure weighted (a category, e.g. exercises=3) or depth "
+                   "(a component, e.g. intensity=0.5).")
 @click.option("--pairs", "pair_kind", type=click.Choice(["all", "state-state", "state-org"]),
               default="all", show_default=True,
               help="Which pairs: all, two states, or a state and an organisation.")
-@click.option("--top", type=int, default=None, help="Show the first N rows.")
+@click.option("--top", type=int, default=None, help="Show the first N rows (N >= 1).")
+@click.option("--why", is_flag=True,
+              help="After the table, each pair's depth components with the facts behind them.")
+@click.option("--compare", is_flag=True,
+              help="Each pair's rank under every measure side by side; * where they disagree.")
 @window_options
 @source_option
 @output_options
 @handle_errors
 def densest(focus: str | None, measure: str, weights: tuple[str, ...], pair_kind: str,
-            top: int | None, as_json: bool, as_csv: bool, **kwargs: Any) -> None:
-    """Rank pairs of actors by the density of their ties."""
+            top: int | None, why: bool, compare: bool, as_json: bool, as_csv: bool,
+            **kwargs: Any) -> None:
+    """Rank pairs of actors by the density of their ties.
+
+    A tie is one fact of a counted category between two top-level actors; bilateral ties
+    (facts of two actors) and multilateral ones are shown apart. Every table ends with a
+    legend: measure, weights, window, what a tie is.
+    """
+    from tiegraph.graph import readout
     from tiegraph.graph.api import densest as run
+    from tiegraph.graph.api import densest_by_measure, depth_rows, resolve, top_actor
 
     window = window_from(kwargs)
     backend = backend_from(kwargs)
-    rows = run(backend, measure=measure, weights=parse_weights(weights),  # type: ignore[arg-type]
-               window=window, focus=focus, pair_kind=pair_kind, top=top)  # type: ignore[arg-type]
-    columns = ["rank", "a", "b", "agreements", "dialogues", "visits", "exercises",
-               "exchanges_industrial", "operations", "total", "breadth", "score"]
+    parsed = parse_weights(weights)
+    try:
+        window.check()
+        if compare:
+            by_measure = densest_by_measure(backend, weights=parsed, weighted_measure=measure,
+                                            window=window, focus=focus, pair_kind=pair_kind)
+            rows = readout.compare_rows(by_measure)[:top] if top else readout.compare_rows(
+                by_measure)
+        else:
+            rows = run(backend, measure=measure,  # type: ignore[arg-type]
+                       weights=parsed, window=window, focus=focus,
+                       pair_kind=pair_kind, top=top)  # type: ignore[arg-type]
+        if why:
+            focus_id = top_actor(backend, resolve(backend, focus)) if focus else None
+            keep = {(r["a_id"], r["b_id"]) for r in rows}
+            deep = [r for r in depth_rows(backend, weights=parsed if measure == "depth"
+                                          else None, window=window, focus=focus_id,
+                                          pair_kind=pair_kind)  # type: ignore[arg-type]
+                    if (r["a_id"], r["b_id"]) in keep]
+    except ValueError as exc:  # what was asked cannot be answered: a usage error (exit 2)
+        raise click.UsageError(str(exc)) from None
+    if compare:
+        emit(rows, as_json, as_csv, ["a", "b", *by_measure, "disagree"] + (
+            ["a_id", "b_id"] if as_json or as_csv else []))
+        if not (as_json or as_csv):
+            for line in readout.disagreement_notes(by_measure):
+                click.echo(line)
+            click.echo(f"legend: ranks under each measure (weights: defaults"
+                       f"{', ' + ' '.join(weights) + ' for ' + measure if weights else ''}); "
+                       f"window: {readout.window_text(window)}; {readout.TIE}.")
+        return
+    if measure == "depth":
+        columns = ["rank", "a", "b", "institutions", "mechanisms", "forces", "industry",
+                   "operations", "intensity", "score", "total", "bilateral"]
+    else:
+        columns = ["rank", "a", "b", "agreements", "dialogues", "visits", "exercises",
+                   "exchanges_industrial", "operations", "total", "bilateral",
+                   "multilateral", "breadth", "score"]
     if as_json or as_csv:
-        columns[1:1] = []
-        columns += ["a_id", "b_id"]
+        columns += ["a_id", "b_id"] + (["as_of", "why"] if measure == "depth" and as_json
+                                       else ["as_of"] if measure == "depth" else [])
+        if why and as_json and measure != "depth":
+            whys = {(r["a_id"], r["b_id"]): r["why"] for r in deep}
+            rows = [{**r, "why": whys.get((r["a_id"], r["b_id"]))} for r in rows]
+            columns.append("why")
     emit(rows, as_json, as_csv, columns)
+    if not (as_json or as_csv):
+        for line in readout.rank_notes(rows, measure):
+            click.echo(line)
+        if why:
+            for line in readout.why_lines(deep):
+                click.echo(line)
+        click.echo(readout.legend(measure, parsed, window, rows))
 
 
 @main.command()
@@ -213,7 +272,10 @@ def explain(a: str, b: str, as_json: bool, as_csv: bool, **kwargs: Any) -> None:
     from tiegraph.graph.api import explain as run
 
     window = window_from(kwargs)
-    rows = run(backend_from(kwargs), a, b, window)
+    try:
+        rows = run(backend_from(kwargs), a, b, window.check())
+    except ValueError as exc:  # the same actor twice, or an empty window (exit 2)
+        raise click.UsageError(str(exc)) from None
     if as_json or as_csv:
         emit(rows, as_json, as_csv)
         return

@@ -4,7 +4,8 @@ The key is a SHA-256 over every data file (path and bytes) and over the source o
 that turn data into ties, so the cache can never answer for other data or older code.
 
 The cache file holds the ties as columns (:class:`TieTable`): every distinct string once, and
-one array of 32-bit codes per field of :class:`graph.ties.Tie`. Reading it is one file read,
+one array of 32-bit codes per string field of :class:`graph.ties.Tie`, and one of the ties'
+participant counts ``n``. Reading it is one file read,
 a CRC-32 check, one JSON parse of the distinct strings and the arrays copied as they are: no
 per-tie parsing. The format is data only (JSON and raw integers, never pickle), so a file
 that someone else wrote can at worst give wrong answers, and it lives in the user's own cache
@@ -37,9 +38,10 @@ if TYPE_CHECKING:
 
 _CODE = ("graph/schema.py", "graph/ties.py", "graph/index.py", "loaders/model.py",
          "loaders/dataset.py", "loaders/yamlfile.py")
-FORMAT = 2
+FORMAT = 3  # 3: the participant count n of each tie
 
-#: The fields of :class:`graph.ties.Tie`, in order: the columns of a :class:`TieTable`.
+#: The string fields of :class:`graph.ties.Tie`, in order: the coded columns of a
+#: :class:`TieTable` (its last field, the participant count ``n``, is kept as it is).
 TIE_FIELDS = ("a", "b", "fact", "category", "when", "terminated")
 _MAGIC = b"tiegraph-index\n"
 _COLLECT_AFTER = 100_000  # ties; see TieTable.ties
@@ -110,24 +112,36 @@ def _max_code(col: array) -> int:
     return int(np.frombuffer(col, dtype=np.uint32).max())
 
 
+def _min_size(col: array) -> int:
+    """Return the smallest value of a non-empty column (numpy only for long columns)."""
+    if len(col) < 1 << 16:
+        return min(col)
+    import numpy as np
+
+    return int(np.frombuffer(col, dtype=np.uint32).min())
+
+
 @dataclass(frozen=True, eq=False)
 class TieTable:
     """Ties as columns: ``strings`` holds every distinct value once, sorted, and ``columns``
     one array of unsigned 32-bit codes per field of :data:`TIE_FIELDS`: ``0`` for None, ``i +
-    1`` for ``strings[i]``, so comparing two codes compares their strings. Row ``i`` of the
-    columns is tie ``i``, in the order the ties were given."""
+    1`` for ``strings[i]``, so comparing two codes compares their strings; ``sizes`` holds
+    each tie's participant count ``n``. Row ``i`` of the columns is tie ``i``, in the order the
+    ties were given."""
 
     strings: list[str]
     columns: tuple[array, ...]
+    sizes: array
 
     def __len__(self) -> int:
         """Return the number of ties."""
         return len(self.columns[0])
 
     @classmethod
-    def from_rows(cls, rows: Sequence[Sequence[str | None]]) -> TieTable:
+    def from_rows(cls, rows: Sequence[Sequence[Any]]) -> TieTable:
         """Return the table of ``rows``, each the fields of a tie in :data:`TIE_FIELDS`
-        order (as :func:`build_index` gives them)."""
+        order then its participant count ``n`` (as :func:`build_index` gives them; a row
+        without ``n`` is bilateral, 2)."""
         with _gc_paused():
             columns = [list(map(operator.itemgetter(k), rows)) for k in range(len(TIE_FIELDS))]
             distinct = set().union(*columns)
@@ -135,30 +149,32 @@ class TieTable:
             strings = sorted(distinct)
             code: dict[str | None, int] = {s: i for i, s in enumerate(strings, 1)}
             code[None] = 0
+            at = len(TIE_FIELDS)
+            sizes = array(_CODE_TYPE, (row[at] if len(row) > at else 2 for row in rows))
             return cls(strings, tuple(array(_CODE_TYPE, map(code.__getitem__, col))
-                                      for col in columns))
+                                      for col in columns), sizes)
 
     @classmethod
     def from_ties(cls, ties: Iterable[Tie]) -> TieTable:
         """Return the table of ``ties`` (:class:`graph.ties.Tie`), in their order."""
-        return cls.from_rows(list(map(operator.attrgetter(*TIE_FIELDS), ties)))
+        return cls.from_rows(list(map(operator.attrgetter(*TIE_FIELDS, "n"), ties)))
 
     def _values(self) -> list[list[str | None]]:
         """Return the columns decoded (each distinct string one shared object)."""
         lookup = [None, *self.strings]
         return [list(map(lookup.__getitem__, col)) for col in self.columns]
 
-    def rows(self) -> list[list[str | None]]:
+    def rows(self) -> list[list[Any]]:
         """Return the ties as rows, the shape of :func:`build_index`'s ``ties``."""
         with _gc_paused():
-            return [list(row) for row in zip(*self._values(), strict=True)]
+            return [list(row) for row in zip(*self._values(), self.sizes, strict=True)]
 
     def ties(self) -> list[Tie]:
         """Return the ties as :class:`graph.ties.Tie` objects, in table order."""
         from tiegraph.graph.ties import Tie
 
         with _gc_paused():
-            ties = list(map(Tie, *self._values()))
+            ties = list(map(Tie, *self._values(), self.sizes))
         if len(ties) >= _COLLECT_AFTER:
             # One full collection moves the new objects to the oldest generation at once;
             # else the collector walks them all in each younger generation first (at 10^6
@@ -168,10 +184,10 @@ class TieTable:
 
     def to_bytes(self) -> bytes:
         """Return the table as bytes: the length of the strings' JSON (8 bytes), that JSON,
-        then each column (little-endian). :meth:`from_bytes` reads it back."""
+        then each column and the sizes (little-endian). :meth:`from_bytes` reads it back."""
         strings = json.dumps(self.strings, ensure_ascii=False).encode()
         columns = []
-        for col in self.columns:
+        for col in (*self.columns, self.sizes):
             if sys.byteorder == "big":
                 col = array(_CODE_TYPE, col)
                 col.byteswap()
@@ -182,12 +198,12 @@ class TieTable:
     def from_bytes(cls, body: bytes | memoryview, n: int) -> TieTable:
         """Return the table of ``n`` ties that :meth:`to_bytes` wrote; raise ValueError when
         ``body`` does not hold exactly that (wrong lengths, strings not strictly sorted,
-        codes out of range)."""
+        codes out of range, a participant count below 2)."""
         body = memoryview(body)
         size = int.from_bytes(body[:8], "little")
         strings = json.loads(bytes(body[8:8 + size]))
         start, width = 8 + size, 4 * n
-        if (not isinstance(strings, list) or len(body) != start + len(TIE_FIELDS) * width
+        if (not isinstance(strings, list) or len(body) != start + (len(TIE_FIELDS) + 1) * width
                 or not all(isinstance(s, str) for s in strings)
                 or not all(map(operator.lt, strings, strings[1:]))):
             raise ValueError("not a tie table")
@@ -200,7 +216,13 @@ class TieTable:
             if _max_code(col) > len(strings):
                 raise ValueError(f"codes of {TIE_FIELDS[k]} out of range")
             columns.append(col)
-        return cls(strings, tuple(columns))
+        sizes = array(_CODE_TYPE)
+        sizes.frombytes(body[start + len(TIE_FIELDS) * width:])
+        if sys.byteorder == "big":
+            sizes.byteswap()
+        if n and _min_size(sizes) < 2:
+            raise ValueError("participant counts below 2")
+        return cls(strings, tuple(columns), sizes)
 
 
 # --- building and caching -------------------------------------------------------------------

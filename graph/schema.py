@@ -52,7 +52,7 @@ NODE_TYPES: dict[str, NodeType] = {
         NodeType("Organisation", "Actor", "an international organisation such as NATO",
                  _ACTOR_PROPS),
         NodeType("Service", "Actor", "an armed service of a state (e.g. Royal Navy)",
-                 _ACTOR_PROPS),
+                 (*_ACTOR_PROPS, "branch")),
         NodeType("Agency", "Actor", "a ministry or government body of a state", _ACTOR_PROPS),
         NodeType("Unit", "Actor", "a ship, squadron, detachment or army unit",
                  (*_ACTOR_PROPS, "service", "unit_type")),

@@ -2,8 +2,10 @@
 
 A *tie* is one fact of a counted category (see :data:`graph.schema.CATEGORIES`) seen from
 one pair of top-level actors it involves. A multilateral exercise of four states is one fact
-and six ties. Both backends return the same :class:`Tie` list: ``ties_from_dataset`` from the
-bundled files, ``ties_from_neo4j`` from the loaded graph (through its ``INVOLVES`` edges).
+and six ties; each of them knows ``n = 4``, the number of actors of its fact, so that a
+measure can tell a bilateral tie (``n = 2``) from a multilateral one and weight it.
+Both backends return the same :class:`Tie` list: ``ties_from_dataset`` from the bundled files,
+``ties_from_neo4j`` from the loaded graph (through its ``INVOLVES`` edges).
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, order=True)
 class Tie:
     """One counted fact between actors ``a`` < ``b`` (ids). ``when`` is a partial date or None;
-    ``terminated`` is set for agreements that ended."""
+    ``terminated`` is set for agreements that ended; ``n`` is the number of top-level actors
+    of the fact (2: bilateral)."""
 
     a: str
     b: str
@@ -30,6 +33,12 @@ class Tie:
     category: str
     when: str | None = None
     terminated: str | None = None
+    n: int = 2
+
+    @property
+    def bilateral(self) -> bool:
+        """Return True when the fact involves exactly the two actors of the tie."""
+        return self.n == 2
 
     @property
     def year(self) -> int | None:
@@ -46,6 +55,18 @@ class Window:
     since: str | None = None
     until: str | None = None
     as_of: str | None = None
+
+    def check(self) -> Window:
+        """Return the window itself when its bounds are in order; raise ValueError saying what
+        to write when ``since`` begins after ``until`` (or ``as_of``) ends: such a window holds
+        nothing, and an empty answer would read as "no ties"."""
+        for name, bound in (("--until", self.until), ("--as-of", self.as_of)):
+            if self.since and bound and date_key(self.since) > date_key(bound, end=True):
+                raise ValueError(
+                    f"--since {self.since} is after {name} {bound}: the window is empty; "
+                    f"write the earlier date after --since (e.g. --since {bound} {name} "
+                    f"{self.since})")
+        return self
 
     @property
     def bounded(self) -> bool:
@@ -82,9 +103,10 @@ def tie_category(fact: Any) -> str | None:
 def _pairs(
     fact_id: str, category: str, actors: list[str], when: str | None, terminated: str | None
 ) -> list[Tie]:
+    distinct = sorted(set(actors))
     return [
-        Tie(a, b, fact_id, category, when, terminated)
-        for a, b in itertools.combinations(sorted(set(actors)), 2)
+        Tie(a, b, fact_id, category, when, terminated, len(distinct))
+        for a, b in itertools.combinations(distinct, 2)
     ]
 
 

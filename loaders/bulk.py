@@ -1095,7 +1095,7 @@ def _set_load_info(tx: Any, result: BulkResult) -> None:
 
 _INDEX_CODE = ("loaders/bulk.py", "graph/ties.py", "graph/schema.py", "loaders/model.py",
                "loaders/dataset.py")
-INDEX_FORMAT = 2  # 2: the ties cached as columns (graph.index.TieTable)
+INDEX_FORMAT = 3  # 2: the ties cached as columns (graph.index.TieTable); 3: with n
 
 
 def build_bulk_index(folder: Path, sources_dir: Path | None = None, *,

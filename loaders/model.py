@@ -87,6 +87,10 @@ class Entity(Strict):
     state: Annotated[str, Field(pattern=ISO3)] | None = None
     service: Slug | None = None
     unit_type: str | None = None
+    #: The branch of an armed service (its units share it): what ``depth`` matches when it
+    #: asks which forces of two states exercised together. None for joint staffs and bodies
+    #: that are no single branch.
+    branch: Literal["land", "sea", "air"] | None = None
     cow: int | None = None
     note: str | None = None
 
@@ -114,6 +118,9 @@ class Entity(Strict):
             raise FieldError("an organisation has no 'state'", "state")
         if self.service and self.kind != "unit":
             raise FieldError("only a unit has a 'service'", "service")
+        if self.branch and self.kind != "service":
+            raise FieldError("only a service has a 'branch' (a unit takes its service's)",
+                             "branch")
         if self.cow is not None and self.kind != "state":
             raise FieldError("only a state has a 'cow' code", "cow")
         return self

@@ -101,3 +101,74 @@ def test_planned_events_are_not_ties():
     scrapped = held.model_copy(update={"status": "planned"})
     assert tie_category(held) == "exercises"
     assert tie_category(scrapped) is None
+
+
+# --- bilateral and multilateral ties (issue 13) ---------------------------------------------
+
+MULTI = [
+    # one bilateral exercise, and one of four actors: six ties with n = 4
+    Tie("GBR", "JPN", "bi", "exercises", "2018", n=2),
+    *(Tie(a, b, "quad", "exercises", "2019", n=4) for a, b in
+      [("FRA", "GBR"), ("FRA", "JPN"), ("FRA", "nato"), ("GBR", "JPN"), ("GBR", "nato"),
+       ("JPN", "nato")]),
+]
+
+
+def test_rows_show_bilateral_and_multilateral_ties_apart():
+    rows = {(r["a_id"], r["b_id"]): r for r in densest_partnerships(MULTI, KINDS, NAMES)}
+    assert (rows[("GBR", "JPN")]["bilateral"], rows[("GBR", "JPN")]["multilateral"]) == (1, 1)
+    assert (rows[("FRA", "JPN")]["bilateral"], rows[("FRA", "JPN")]["multilateral"]) == (0, 1)
+    # count keeps counting every tie once
+    assert rows[("GBR", "JPN")]["score"] == 2.0 and rows[("FRA", "JPN")]["score"] == 1.0
+
+
+def test_weighted_gives_a_tie_of_an_n_actor_event_one_over_n_minus_1():
+    rows = densest_partnerships(MULTI, KINDS, NAMES, measure="weighted",
+                                weights={"exercises": 1})
+    got = {(r["a_id"], r["b_id"]): r["score"] for r in rows}
+    # GBR-JPN: 1 (bilateral) + 1/3; every other pair: 1/3 from the four-actor exercise
+    assert got[("GBR", "JPN")] == round(1 + 1 / 3, 6)
+    assert got[("FRA", "nato")] == round(1 / 3, 6)
+    # Japan's shares of the four-actor exercise add up to 1, as one bilateral exercise does
+    assert sum(v for k, v in got.items() if "JPN" in k) == pytest.approx(1 + 1)
+
+
+def test_dataset_ties_know_their_participant_count():
+    from tiegraph.graph.api import FilesBackend
+
+    backend = FilesBackend()
+    per_fact: dict[str, set[str]] = {}
+    for t in backend.ties:
+        per_fact.setdefault(t.fact, set()).update((t.a, t.b))
+    assert all(t.n == len(per_fact[t.fact]) for t in backend.ties)
+    assert {t.n for t in backend.ties} > {2, 3}  # the bundled data has both kinds
+
+
+def test_weighted_equals_networkx_collaboration_weighting():
+    """The weighted measure per category is networkx's collaboration-weighted projection
+    of the actor–fact bipartite graph (Newman 2001), times the category's weight."""
+    from networkx.algorithms import bipartite
+
+    from tiegraph.graph.analysis import DEFAULT_WEIGHTS
+    from tiegraph.graph.api import FilesBackend, densest
+    from tiegraph.graph.schema import CATEGORY_ORDER
+
+    backend = FilesBackend()
+    window = Window(until="2019-12-31")
+    import networkx as nx
+
+    want: dict[tuple[str, str], float] = {}
+    for category in CATEGORY_ORDER:
+        B = nx.Graph()
+        for t in backend.ties:
+            if t.category == category and window.keeps(t):
+                B.add_edges_from([(("f", t.fact), t.a), (("f", t.fact), t.b)])
+        actors = [v for v in B if not isinstance(v, tuple)]
+        P = bipartite.collaboration_weighted_projected_graph(B, actors)
+        for a, b, w in P.edges(data="weight"):
+            key = tuple(sorted((a, b)))
+            want[key] = want.get(key, 0.0) + DEFAULT_WEIGHTS[category] * w
+    rows = densest(backend, measure="weighted", window=window)
+    got = {tuple(sorted((r["a_id"], r["b_id"]))): r["score"] for r in rows}
+    assert got.keys() == want.keys()
+    assert all(got[k] == pytest.approx(want[k], abs=1e-6) for k in got)

@@ -29,11 +29,11 @@ from tiegraph.loaders.synthetic import generate
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 ROWS: list[list[Any]] = [
-    ["AUS", "JPN", "ex-1", "exercises", "2019-05", None],
-    ["FRA", "GBR", "lancaster-house", "agreements", "2010-11-02", "2099"],
-    ["GBR", "JPN", "ex-1", "exercises", "2019-05", None],
-    ["GBR", "JPN", "undated", "visits", None, None],
-    ["DEU", "FRA", "échange \"franco\"\n-allemand", "exchanges_industrial", "2020", None],
+    ["AUS", "JPN", "ex-1", "exercises", "2019-05", None, 3],
+    ["FRA", "GBR", "lancaster-house", "agreements", "2010-11-02", "2099", 2],
+    ["GBR", "JPN", "ex-1", "exercises", "2019-05", None, 3],
+    ["GBR", "JPN", "undated", "visits", None, None, 2],
+    ["DEU", "FRA", "échange \"franco\"\n-allemand", "exchanges_industrial", "2020", None, 2],
 ]
 
 
@@ -70,7 +70,8 @@ def test_index_is_cached_and_keyed_by_content(tmp_path, monkeypatch):
 
 def test_tie_table_round_trips_exactly(tmp_path: Path) -> None:
     table = TieTable.from_rows(ROWS)
-    assert table.strings == sorted({v for row in ROWS for v in row if v is not None})
+    assert table.strings == sorted({v for row in ROWS for v in row[:-1] if v is not None})
+    assert list(table.sizes) == [3, 2, 3, 2, 2]
     assert table.rows() == ROWS and len(table) == len(ROWS)
     assert table.ties() == [Tie(*row) for row in ROWS]
     assert TieTable.from_ties(table.ties()).rows() == ROWS
@@ -126,8 +127,11 @@ def _damaged(path: Path) -> dict[str, bytes]:
         new = json.dumps(header).encode() + b"\n" + body
         return b"tiegraph-index\n" + b"%08x\n" % zlib.crc32(new) + new
 
+    sizes_at = len(body) - 4 * header["ties"]  # the participant counts come last
     out_of_range = bytearray(body)
-    out_of_range[-4:] = (2**31).to_bytes(4, "little")
+    out_of_range[sizes_at - 4:sizes_at] = (2**31).to_bytes(4, "little")
+    one_actor = bytearray(body)
+    one_actor[-4:] = (1).to_bytes(4, "little")
     return {
         "empty": b"",
         "truncated": good[: len(good) // 2],
@@ -139,6 +143,7 @@ def _damaged(path: Path) -> dict[str, bytes]:
         "other format version": with_crc({**header, "format": FORMAT + 1}, body),
         "wrong number of ties": with_crc({**header, "ties": header["ties"] - 1}, body),
         "code out of range": with_crc(header, bytes(out_of_range)),
+        "a tie of one actor": with_crc(header, bytes(one_actor)),
         "actors not a list": with_crc({**header, "actors": {}}, body),
     }
 

@@ -269,6 +269,28 @@ def test_densest_same_on_both_backends(db, neo4j_settings, spec):
     assert yaml.safe_load(files.stdout)[0]["b"] == "France"
 
 
+def test_every_measure_and_depth_component_same_on_both_backends(db, neo4j_settings, spec):
+    """Issue 13: the files and Neo4j backends agree on the facts depth reads, on every
+    measure (ties' participant counts included) and on every depth component and its facts."""
+    from tiegraph.graph.api import FilesBackend, Neo4jBackend, densest_by_measure
+    from tiegraph.graph.ties import Window
+
+    driver, database = db
+    load_graph(driver, spec, database)
+    files, neo = FilesBackend(), Neo4jBackend(neo4j_settings)
+    try:
+        assert neo.ties == files.ties  # with n
+        assert neo.depth_facts == files.depth_facts
+        for window in (Window(until="2019-12-31"), None):
+            got = densest_by_measure(neo, window=window, focus="Japan")
+            want = densest_by_measure(files, window=window, focus="Japan")
+            assert got == want
+            assert set(want) == {"count", "weighted", "breadth", "depth"}
+    finally:
+        neo.close()
+    assert want["depth"][0]["why"]["forces"]["detail"] == "land, sea, air"
+
+
 README_QUERY = """
 MATCH p=(:State {name:'Japan'})-[:SIGNED]->(a:Agreement)<-[:SIGNED]-(:State {name:'United Kingdom'})
 OPTIONAL MATCH q=(a)-[:CITES]->(:Source)
