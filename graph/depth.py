@@ -256,15 +256,15 @@ def pair_depth(a: str, b: str, facts: Iterable[DepthFact], ties: Iterable[Tie],
     evidence["forces"] = sorted(x for ids in together.values() for x in ids)
 
     # industry and operations: shares of projects and operations
-    for name, keep in (
-        ("industry", lambda f: f.type == "industrial" and f.kind in INDUSTRY_KINDS
+    for name, noun, keep in (
+        ("industry", "project", lambda f: f.type == "industrial" and f.kind in INDUSTRY_KINDS
          and f.status != "cancelled"),
-        ("operations", lambda f: f.type in ("operation", "deployment")),
+        ("operations", "operation", lambda f: f.type in ("operation", "deployment")),
     ):
         chosen = [f for f in mine if keep(f) and _on_or_before(f.when, end)]
         k = sum(1 / (len(f.actors) - 1) for f in chosen)
         values[name] = saturate(k, HALF[name])
-        details[name] = f"{len(chosen)} ({k:.3g} shared)"
+        details[name] = f"{len(chosen)} {noun}(s), shares {k:.3g}"
         evidence[name] = sorted(f.id for f in chosen)
 
     # intensity: ties per year over the last years, and the trend

@@ -124,6 +124,7 @@ def test_depth_rows_carry_components_and_evidence() -> None:
     assert uk["forces"] == 1.0 and france["forces"] == pytest.approx(1 / 3)
     assert uk["why"]["forces"]["detail"] == "land, sea, air"
     assert france["why"]["forces"]["detail"] == "sea"
+    assert uk["why"]["industry"]["detail"] == "7 project(s), shares 7"
     assert uk["as_of"] == "2019-12-31"
     assert all(0 <= uk[c] <= 1 for c in COMPONENTS)
     assert len(uk["why"]["industry"]["facts"]) == 7 and len(france["why"]["industry"]["facts"]) == 2
