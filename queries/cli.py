@@ -110,9 +110,9 @@ def query(name: str | None, params: tuple[str, ...], list_only: bool, file_path:
     emit(rows, as_json, as_csv)
 
 
-#: How a query's header describes a parameter that names an actor (find_actor's ``name`` is
-#: a search text, "part of a name, id or alias", and is not checked).
-_ACTOR_PARAM = re.compile(r"(?<!part of a )\bname, id or alias\b")
+#: How a query's header describes a parameter that names an actor: "... (name, id or alias
+#: ...)", or "another actor" after one (find_actor's ``name`` is a search text: not checked).
+_ACTOR_PARAM = re.compile(r"\bname, id or alias\b|^another actor\b")
 
 _ACTOR_NAMES = """
 MATCH (x:Actor)
@@ -123,7 +123,8 @@ RETURN x.name AS name, [v IN [x.id, x.name] + coalesce(x.aliases, []) | toLower(
 def check_actor_params(driver: Any, info: QueryInfo, values: dict[str, Any],
                        settings: Any) -> None:
     """Raise UnknownActorError (exit 6, as in the analysis commands) for the first actor
-    parameter (one its header describes as "an actor (name, id or alias ...)") whose value
+    parameter (one its header describes as "an actor (name, id or alias ...)" or "another
+    actor") whose value
     names no actor in the database, with close names if there are any; return None."""
     from tiegraph.graph.errors import UnknownActorError
     from tiegraph.graph.names import suggest
