@@ -151,7 +151,11 @@ def test_the_uk_stays_first_without_any_one_component() -> None:
 
 
 # --- every component on the hand-checked fixture tests/fixtures/small -------------------------
-#
+def _only(**values: float) -> dict[str, float]:
+    """Return every component at 0 but those given."""
+    return {**dict.fromkeys(COMPONENTS, 0.0), **values}
+
+
 # The fixture's twelve facts (tests/fixtures/small/facts/facts.yaml), by hand. Its latest
 # dated tie is the visit of 2020-02, so depth is as of 2020-02-29 (a leap day: the windows
 # start on the 28th): the last 3 years begin after 2017-02-28, the last 5 after 2015-02-28,
@@ -173,22 +177,14 @@ def test_the_uk_stays_first_without_any_one_component() -> None:
 #   years before.
 # DEU-FRA: the 2019 exchange and the 2020-02 visit: 2 ties, 0.4 a year: 1/26.
 SMALL_AS_OF_LATEST = {
-    ("GBR", "JPN"): dict(institutions=0, mechanisms=0.25, forces=0, industry=0,
-                         operations=1 / 3, intensity=1 / 26),
-    ("JPN", "USA"): dict(institutions=0.2, mechanisms=0, forces=0, industry=0, operations=0,
-                         intensity=3 / 103),
-    ("AUS", "JPN"): dict(institutions=0, mechanisms=0, forces=0, industry=0, operations=0,
-                         intensity=1 / 101),
-    ("AUS", "USA"): dict(institutions=0, mechanisms=0, forces=0, industry=0, operations=0,
-                         intensity=1 / 101),
-    ("FRA", "NATO"): dict(institutions=0, mechanisms=0, forces=0, industry=0, operations=0,
-                          intensity=1 / 101),
-    ("GBR", "NATO"): dict(institutions=0, mechanisms=0, forces=0, industry=0, operations=0,
-                          intensity=1 / 101),
-    ("FRA", "GBR"): dict(institutions=0.2, mechanisms=0, forces=0, industry=0, operations=0,
-                         intensity=1 / 101),
-    ("DEU", "FRA"): dict(institutions=0, mechanisms=0, forces=0, industry=0, operations=0,
-                         intensity=1 / 26),
+    ("GBR", "JPN"): _only(mechanisms=0.25, operations=1 / 3, intensity=1 / 26),
+    ("JPN", "USA"): _only(institutions=0.2, intensity=3 / 103),
+    ("AUS", "JPN"): _only(intensity=1 / 101),
+    ("AUS", "USA"): _only(intensity=1 / 101),
+    ("FRA", "NATO"): _only(intensity=1 / 101),
+    ("GBR", "NATO"): _only(intensity=1 / 101),
+    ("FRA", "GBR"): _only(institutions=0.2, intensity=1 / 101),
+    ("DEU", "FRA"): _only(intensity=1 / 26),
 }
 
 
