@@ -151,6 +151,8 @@ def test_the_uk_stays_first_without_any_one_component() -> None:
 
 
 # --- every component on the hand-checked fixture tests/fixtures/small -------------------------
+
+
 def _only(**values: float) -> dict[str, float]:
     """Return every component at 0 but those given."""
     return {**dict.fromkeys(COMPONENTS, 0.0), **values}
