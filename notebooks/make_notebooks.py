@@ -38,7 +38,15 @@ import pandas as pd
 from IPython.display import Image, Markdown, display
 
 from tiegraph.graph import network
-from tiegraph.graph.api import densest, open_backend, resolve, ties_per_year
+from tiegraph.graph.api import (
+    densest,
+    densest_by_measure,
+    open_backend,
+    resolve,
+    ties_per_year,
+    top_actor,
+)
+from tiegraph.graph.depth import COMPONENTS
 from tiegraph.graph.schema import CATEGORY_ORDER
 from tiegraph.graph.ties import Window
 
@@ -262,6 +270,94 @@ ax.set_xlabel("ties")
 ax.set_title("The ten densest partnerships, ties by category")
 ax.legend(loc="lower right", fontsize=8)
 show(fig)'''),
+    ("md", """\
+## Volume against depth: Japan's partners
+
+The four measures of `densest()` ask different questions of the same ties. `count` and
+`weighted` measure *volume* (how many ties; agreements and exercises weigh more, and a
+co-participation in an event of *n* actors counts 1/(n−1)); `breadth` counts the categories
+with at least one tie; `depth` (`graph.depth`, docs/analysis.md) asks what the two sides have
+built that lasts: six components scaled 0–1 as of one date — agreement kinds in force
+(institutions), standing dialogues by level (mechanisms), services of both sides that
+exercised together (forces), joint projects (industry), joint operations, and recent ties per
+year (intensity) — and their mean. Below, Japan's partners as of 2019-12-31 (the date of the
+RAND report's data), the rank of each under every measure (`densest --compare`), then the
+components of the deepest partners."""),
+    ("code", '''\
+AS_OF = "2019-12-31"
+by_measure = densest_by_measure(backend, window=Window(until=AS_OF), focus="Japan")
+japan = top_actor(backend, resolve(backend, "Japan"))
+
+
+def partner(row):
+    """Return the id of the partner of Japan in a densest() row."""
+    return row["b_id"] if row["a_id"] == japan else row["a_id"]
+
+
+depth_rows = by_measure["depth"]
+shown = [partner(r) for r in depth_rows[:8]]
+ranks = pd.DataFrame(
+    {m: {partner(r): r["rank"] for r in rows} for m, rows in by_measure.items()}
+).loc[shown]
+ranks.index = [label(p) for p in shown]
+ranks["ties"] = [next(r["total"] for r in depth_rows if partner(r) == p) for p in shown]
+ranks["depth score"] = [next(r["score"] for r in depth_rows if partner(r) == p) for p in shown]
+display(ranks)
+
+first = {m: backend.actors[partner(rows[0])].name for m, rows in by_measure.items()}
+top_ties = [r for r in by_measure["breadth"] if r["rank"] == 1]
+deep, second = depth_rows[0], depth_rows[1]
+beats = [c for c in COMPONENTS if deep[c] > second[c]]
+say(
+    f"As of {AS_OF}, `count` puts **{first['count']}** first and `weighted` "
+    f"**{first['weighted']}**; `breadth` ties {len(top_ties)} partners at rank 1 "
+    f"({listing(label(partner(r)) for r in top_ties)}), so it cannot separate them. "
+    f"`depth` puts **{first['depth']}** first ({deep['score']:.2f}) and "
+    f"{backend.actors[partner(second)].name} second ({second['score']:.2f}): "
+    f"{backend.actors[partner(deep)].name} leads on {listing(beats) if beats else 'nothing'}"
+    + (f", although {backend.actors[partner(second)].name} has "
+       f"{second['total'] - deep['total']} more ties" if second["total"] > deep["total"]
+       else "")
+    + f". Volume rewards frequent, cheap ties: {backend.actors[partner(second)].name} has "
+    f"{second['visits']} visits and {second['dialogues']} dialogue ties against "
+    f"{deep['visits']} and {deep['dialogues']}; depth rewards the kinds of cooperation that "
+    "take years to build."
+)'''),
+    ("code", '''\
+top = depth_rows[:6]
+fig, ax = plt.subplots(figsize=(11, 5))
+width = 0.8 / len(COMPONENTS)
+cmap = plt.get_cmap("tab10")
+for i, c in enumerate(COMPONENTS):
+    ax.bar([j + i * width for j in range(len(top))], [r[c] for r in top], width,
+           label=c, color=cmap(i))
+ax.plot([j + 0.4 - width / 2 for j in range(len(top))], [r["score"] for r in top], "k_",
+        markersize=30, label="depth (mean)")
+ax.set_xticks([j + 0.4 - width / 2 for j in range(len(top))])
+ax.set_xticklabels([label(partner(r)) for r in top])
+ax.set_ylim(0, 1.2)
+ax.set_ylabel("component (0–1)")
+ax.set_title(f"Depth components of Japan's six deepest partnerships as of {AS_OF}")
+ax.legend(fontsize=8, ncol=4, loc="upper right")
+show(fig)
+
+parts = pd.DataFrame({label(partner(r)): {c: r[c] for c in COMPONENTS} for r in top}).T
+leaders = {c: listing(parts.index[parts[c] == parts[c].max()]) for c in COMPONENTS
+           if parts[c].max() > 0}
+flat = [c for c in COMPONENTS if parts[c].max() == parts[c].min()]
+say(
+    "Per component the highest value goes to: "
+    + "; ".join(f"{c}: {who} ({parts[c].max():.2f})" for c, who in leaders.items())
+    + (f". {listing(flat)} {'does' if len(flat) == 1 else 'do'} not separate these partners"
+       if flat else "")
+    + f". The gap between the first two is widest on "
+    f"{(gap := max(COMPONENTS, key=lambda c: abs(parts.iloc[0][c] - parts.iloc[1][c])))} "
+    f"({parts.iloc[0][gap]:.2f} against {parts.iloc[1][gap]:.2f}). The partners below the "
+    f"top two score highest on {parts.iloc[2:].mean().idxmax()} (mean "
+    f"{parts.iloc[2:].mean().max():.2f}) and lowest on {parts.iloc[2:].mean().idxmin()} "
+    f"({parts.iloc[2:].mean().min():.2f}). `tiegraph densest --with Japan --measure depth "
+    f"--until {AS_OF} --why` lists the facts (ids) behind every value."
+)'''),
     ("md", """\
 ## Communities
 

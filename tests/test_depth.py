@@ -3,6 +3,8 @@ Japan's partners on the bundled data against the RAND report (issue 13)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tiegraph.graph.depth import (
@@ -146,3 +148,106 @@ def test_the_uk_stays_first_without_any_one_component() -> None:
         order = japan("depth", weights={component: 0})
         assert order[:2] == ["GBR", "FRA"], component
         assert {"DEU", "nato"} <= set(order[2:4]) or order.index("DEU") > 1, component
+
+
+# --- every component on the hand-checked fixture tests/fixtures/small -------------------------
+
+
+def _only(**values: float) -> dict[str, float]:
+    """Return every component at 0 but those given."""
+    return {**dict.fromkeys(COMPONENTS, 0.0), **values}
+
+
+# The fixture's twelve facts (tests/fixtures/small/facts/facts.yaml), by hand. Its latest
+# dated tie is the visit of 2020-02, so depth is as of 2020-02-29 (a leap day: the windows
+# start on the 28th): the last 3 years begin after 2017-02-28, the last 5 after 2015-02-28,
+# the 5 before after 2010-02-28.
+#
+# GBR-JPN: no agreement (institutions 0); the 2+2 (established 2015) met in 2017-12, inside
+#   the last 3 years: level 2+2 = 1 of 4 levels (mechanisms 0.25); no bilateral exercise
+#   (forces 0); no project (industry 0); one bilateral operation, Gulf of Aden 2009, share 1:
+#   1/(1+2) (operations 1/3); ties in the last 5 years: the 2017-12 session and the 2018-05
+#   visit = 2, 0.4 a year: 0.4/10.4 = 1/26 (the 2015-01 session is in the 5 years before).
+# JPN-USA: the ACSA signed 2016-09 is in force: 1 of 5 kinds (institutions 0.2); Pacific
+#   Shield is trilateral, so no forces; ties in the last 5 years: the ACSA (1) and Pacific
+#   Shield (3 actors: 1/2) = 1.5, 0.3 a year: 0.3/10.3 = 3/103.
+# AUS-JPN, AUS-USA, FRA-NATO, GBR-NATO: one trilateral exercise each (share 1/2): 0.1 a year,
+#   intensity 0.1/10.1 = 1/101; everything else 0 (the exercises are not bilateral; the
+#   membership is not a tie).
+# FRA-GBR: the Lancaster House treaty (2010-11) is a framework (institutions 0.2); Channel
+#   Guard is trilateral (forces 0, intensity share 1/2): 1/101; the treaty falls in the five
+#   years before.
+# DEU-FRA: the 2019 exchange and the 2020-02 visit: 2 ties, 0.4 a year: 1/26.
+SMALL_AS_OF_LATEST = {
+    ("GBR", "JPN"): _only(mechanisms=0.25, operations=1 / 3, intensity=1 / 26),
+    ("JPN", "USA"): _only(institutions=0.2, intensity=3 / 103),
+    ("AUS", "JPN"): _only(intensity=1 / 101),
+    ("AUS", "USA"): _only(intensity=1 / 101),
+    ("FRA", "NATO"): _only(intensity=1 / 101),
+    ("GBR", "NATO"): _only(intensity=1 / 101),
+    ("FRA", "GBR"): _only(institutions=0.2, intensity=1 / 101),
+    ("DEU", "FRA"): _only(intensity=1 / 26),
+}
+
+
+@pytest.fixture
+def small(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Any:
+    """The files backend on tests/fixtures/small, with a private index cache."""
+    from pathlib import Path
+
+    from tiegraph.graph.api import FilesBackend
+
+    small = Path(__file__).parent / "fixtures" / "small"
+    monkeypatch.setenv("TIEGRAPH_DATA", str(small))
+    monkeypatch.setenv("TIEGRAPH_SOURCES", str(small / "texts"))
+    monkeypatch.setenv("TIEGRAPH_CACHE", str(tmp_path / "cache"))
+    return FilesBackend(small)
+
+
+def _by_pair(rows: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """Return the depth rows keyed by the pair of labels (state ids, NATO for the alliance)."""
+    def key(actor_id: str) -> str:
+        return "NATO" if actor_id == "nato" else actor_id
+
+    return {(key(r["a_id"]), key(r["b_id"])): r for r in rows}
+
+
+def test_every_component_on_the_small_fixture(small: Any) -> None:
+    from tiegraph.graph.api import densest
+
+    rows = densest(small, measure="depth")
+    got = _by_pair(rows)
+    assert {tuple(sorted(p)) for p in got} == {tuple(sorted(p)) for p in SMALL_AS_OF_LATEST}
+    for pair, expected in SMALL_AS_OF_LATEST.items():
+        row = got.get(pair) or got[pair[::-1]]
+        assert row["as_of"] == "2020-02"
+        for c in COMPONENTS:
+            assert row[c] == pytest.approx(expected[c], abs=1e-6), (pair, c)
+        assert row["score"] == pytest.approx(sum(expected.values()) / 6, abs=1e-6), pair
+    # the ranking follows: GBR-JPN (0.1036) above JPN-USA (0.0382) above FRA-GBR (0.0350)
+    assert list(got)[:3] == [("GBR", "JPN"), ("JPN", "USA"), ("FRA", "GBR")]
+
+
+def test_small_fixture_as_of_dates_move_the_components(small: Any) -> None:
+    """The same pairs at other dates. As of 2020-12-31 the 2+2 last met in 2017-12, before
+    the last 3 years (from 2018-01-01): level 0.5, mechanisms 0.125; the 2017-12 session and
+    2018-05 visit are still in the last 5 years (intensity 1/26). As of 2014 the 2+2 is not
+    established and the ACSA not signed: GBR-JPN keeps only the 2009 operation (1/3), which
+    dates from 2009-01-01, before the last 5 years (after 2009-12-31): intensity 0; FRA-GBR's
+    treaty (2010-11) is inside them: 0.2 a year, 0.2/10.2 = 1/51. JPN-USA has no tie by then,
+    so it is no row."""
+    from tiegraph.graph.api import densest
+    from tiegraph.graph.ties import Window
+
+    late = _by_pair(densest(small, measure="depth", window=Window(until="2020-12-31")))
+    assert late[("GBR", "JPN")]["mechanisms"] == pytest.approx(0.125)
+    assert late[("GBR", "JPN")]["intensity"] == pytest.approx(1 / 26, abs=1e-6)
+    early = _by_pair(densest(small, measure="depth", window=Window(until="2014")))
+    assert set(early) == {("GBR", "JPN"), ("FRA", "GBR")}
+    gj = early[("GBR", "JPN")]
+    assert (gj["institutions"], gj["mechanisms"], gj["forces"], gj["industry"]) == (0, 0, 0, 0)
+    assert gj["operations"] == pytest.approx(1 / 3, abs=1e-6)
+    assert gj["intensity"] == 0
+    # the treaty (2010-11) is a framework already, and the one tie of 2009-2014 for FRA-GBR
+    assert early[("FRA", "GBR")]["institutions"] == pytest.approx(0.2)
+    assert early[("FRA", "GBR")]["intensity"] == pytest.approx(1 / 51, abs=1e-6)

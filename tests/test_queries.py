@@ -23,6 +23,7 @@ from tiegraph.graph.cli import main
 from tiegraph.graph.projection import project
 from tiegraph.graph.schema import CATEGORY_ORDER, NODE_TYPES, REL_TYPES
 from tiegraph.graph.ties import Tie, Window
+from tiegraph.loaders.dates import date_key
 from tiegraph.loaders.neo4j_loader import database_fingerprint, load_graph
 from tiegraph.queries.library import (
     QUERY_DIR,
@@ -232,6 +233,60 @@ def expect_cooperation_between(rows: list[dict[str, Any]], ctx: Any) -> None:
     assert {r["id"] for r in rows} == involving(ctx.ds, "JPN", "GBR", types=types)
     assert {r["type"] for r in rows} <= {"Operation", "Deployment", "Exchange",
                                          "IndustrialProject"}
+
+
+def python_depth(files: FilesBackend, actor: str, as_of: str | None) -> dict[str, Any]:
+    """Return graph.depth's answer for ``actor``'s partners as of ``as_of`` (None: the latest
+    dated tie), the CLI's way: partner id -> (the CLI's row, :class:`graph.depth.PairDepth`)."""
+    from tiegraph.graph.api import depth_rows, depth_window, resolve, top_actor
+    from tiegraph.graph.depth import pair_depth
+
+    focus = top_actor(files, resolve(files, actor))
+    window = depth_window(files, Window(until=as_of))
+    day = window.until
+    rows = depth_rows(files, focus=focus, window=window)
+    out = {}
+    for row in rows:
+        b = row["b_id"] if row["a_id"] == focus else row["a_id"]
+        pair = tuple(sorted((focus, b)))
+        ties = [t for t in files.ties if (t.a, t.b) == pair]
+        out[b] = (row, pair_depth(focus, b, files.depth_facts, ties, day))  # type: ignore[arg-type]
+    return out
+
+
+def check_depth_components(rows: list[dict[str, Any]], files: FilesBackend, actor: str,
+                           as_of: str | None) -> None:
+    """The Cypher rows equal graph.depth's components (within 1e-9), the CLI's rounded
+    values and ranking, and the inputs (kinds, levels, branches, counts) behind them."""
+    from tiegraph.graph.depth import COMPONENTS, INSTITUTIONS, LEVELS
+
+    python = python_depth(files, actor, as_of)
+    assert {r["b_id"] for r in rows} == set(python)
+    for r in rows:
+        row, got = python[r["b_id"]]
+        for c in COMPONENTS:
+            assert r[c] == pytest.approx(got.values[c], abs=1e-9), (r["b"], c)
+            assert r[c] == pytest.approx(row[c], abs=1e-6), (r["b"], c)
+        assert r["depth"] == pytest.approx(row["score"], abs=1e-6), r["b"]
+        assert r["as_of"] == date_key(row["as_of"], end=True)
+        held = got.details["institutions"]
+        assert r["institution_kinds"] == [k for k in INSTITUTIONS if k in held.split(", ")]
+        levels = {lv["level"]: lv["value"] for lv in r["levels"]}
+        assert set(levels) <= set(LEVELS)
+        assert sum(levels.values()) / 4 == pytest.approx(got.values["mechanisms"], abs=1e-9)
+        assert ", ".join(r["branches"]) == got.details["forces"].replace("none", "")
+        assert got.details["industry"].startswith(f"{r['projects']} project(s)")
+        assert got.details["operations"].startswith(f"{r['operation_count']} operation(s)")
+    # the CLI's ranking: deepest first (ties in depth in either order)
+    assert [r["depth"] for r in rows] == sorted((r["depth"] for r in rows), reverse=True)
+
+
+def expect_depth_components_of(rows: list[dict[str, Any]], ctx: Any) -> None:
+    check_depth_components(rows, ctx.files, "Japan", "2019-12-31")
+    depth = {r["b_id"]: r["depth"] for r in rows}
+    # issue 13 item 4: as of 2019 the UK is deepest, France second, Germany and NATO below
+    assert [r["b_id"] for r in rows[:2]] == ["GBR", "FRA"]
+    assert depth["FRA"] > depth["DEU"] and depth["FRA"] > depth["nato"]
 
 
 def expect_dialogue_series_of(rows: list[dict[str, Any]], ctx: Any) -> None:
@@ -483,6 +538,18 @@ def test_queries_never_paste_values_into_text(name: str) -> None:
     code = re.sub(r"//[^\n]*", "", info.text)
     assert not re.search(r"'(JPN|GBR|FRA|DEU|Japan|UK|France|Germany|NATO|nato)'", code)
     assert not re.search(r"'(?!9999')\d{4}(-\d{2})?(-\d{2})?'", code)
+
+
+# --- depth: Cypher equals Python -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("actor", "as_of"), [("JPN", "2012"), ("uk", "2016-06"),
+                                               ("France", None), ("Japan", "2024-12-31")])
+def test_depth_components_equal_python(db: Any, files: FilesBackend, actor: str,
+                                       as_of: str | None) -> None:
+    rows = run(db, "depth_components_of", actor=actor, as_of=as_of)
+    assert rows
+    check_depth_components(rows, files, actor, as_of)
 
 
 # --- densest: Cypher equals Python ----------------------------------------------------------
