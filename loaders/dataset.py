@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from tiegraph.graph.errors import DataError
+from tiegraph.loaders.layout import discover
 from tiegraph.loaders.model import (
     FACT_MODELS,
     MILESTONES,
@@ -174,21 +175,12 @@ def load_dataset(
     data_dir = Path(data_dir or default_data_dir())
     if sources_dir is None and check_quotes:
         sources_dir = default_sources_dir()
+    layout = discover(data_dir)
     problems: list[str] = []
-    if not (data_dir / "sources.yaml").is_file():
-        raise DataError([f"{data_dir}: no sources.yaml here; is this a tiegraph data folder?"])
-
-    def files(sub: str) -> list[Path]:
-        return sorted(
-            p for p in (data_dir / sub).glob("*") if p.suffix in (".yaml", ".yml") and p.is_file()
-        )
-
     gaps = _Gaps()
-    source_records = _read_dir(
-        [data_dir / "sources.yaml"], data_dir, problems, gaps.unread["source"]
-    )
-    entity_records = _read_dir(files("entities"), data_dir, problems, gaps.unread["entity"])
-    fact_records = _read_dir(files("facts"), data_dir, problems, gaps.unread["fact"])
+    source_records = _read_dir([layout.sources], data_dir, problems, gaps.unread["source"])
+    entity_records = _read_dir(layout.entities, data_dir, problems, gaps.unread["entity"])
+    fact_records = _read_dir(layout.facts, data_dir, problems, gaps.unread["fact"])
 
     sources: dict[str, Source] = {}
     entities: dict[str, Entity] = {}
