@@ -140,8 +140,6 @@ def discover(data_dir: Path) -> Layout:
     """Return the :class:`Layout` of ``data_dir``. Raises :class:`graph.errors.DataError`
     listing every entry that the format does not define and every missing required part."""
     data_dir = Path(data_dir)
-    if not data_dir.is_dir():
-        raise DataError([f"{data_dir}: no such folder; is this a tiegraph data folder?"])
     if not os.path.lexists(data_dir / "sources.yaml"):
         raise DataError([f"{data_dir}: no sources.yaml here; is this a tiegraph data folder?"])
     check = _Checker(data_dir)
