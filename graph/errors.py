@@ -49,3 +49,9 @@ class UnknownActorError(TiegraphError):
         self.suggestions = suggestions
         hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
         super().__init__(f"unknown actor {name!r}.{hint}")
+
+
+class RefusedError(TiegraphError):
+    """A load would remove more than it may without ``--prune``; nothing was written."""
+
+    exit_code = 8
