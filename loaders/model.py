@@ -17,6 +17,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictInt,
     model_validator,
 )
 
@@ -87,7 +88,7 @@ class Entity(Strict):
     state: Annotated[str, Field(pattern=ISO3)] | None = None
     service: Slug | None = None
     unit_type: str | None = None
-    cow: int | None = None
+    cow: Annotated[StrictInt, Field(ge=1, le=9999)] | None = None  # COW state numbers
     note: str | None = None
 
     @model_validator(mode="after")
@@ -287,7 +288,7 @@ class DialogueSeries(FactBase):
 class DialogueSession(Dated):
     type: Literal["dialogue_session"]
     series: Slug
-    ordinal: Annotated[int, Field(ge=1)] | None = None
+    ordinal: Annotated[StrictInt, Field(ge=1, le=100_000)] | None = None
 
 
 class Visit(Dated):
