@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -50,7 +51,8 @@ def open_driver(settings: Settings) -> Iterator[Any]:
     except (ConfigurationError, ValueError) as exc:
         # The driver's message quotes the URI, or part of it, which may hold a password.
         problem = ("give the user and password in NEO4J_USERNAME and NEO4J_PASSWORD, not in "
-                   "the URI") if "@" in settings.uri else str(exc)
+                   "the URI") if "@" in settings.uri else str(exc).replace(
+                       settings.uri, redact_uri(settings.uri))
     if problem is not None:  # raised here, the driver's exception is not even its __context__
         raise ConfigError(f"invalid NEO4J_URI {redact_uri(settings.uri)!r}: {problem}")
     try:
@@ -70,11 +72,16 @@ UNCONFIRMED_COMMIT = (
 
 
 def redact_uri(uri: str) -> str:
-    """Return ``uri`` with any ``user:password@`` part replaced by ``***@``."""
+    """Return ``uri`` with any ``user:password@`` part replaced by ``***@`` and every query
+    parameter's value (``?password=...``, ``&token=...``) by ``***``."""
     scheme, sep, rest = uri.rpartition("://") if "://" in uri else ("", "", uri)
-    if "@" not in rest:
-        return uri
-    return f"{scheme}{sep}***@{rest.rpartition('@')[2]}"  # a password may hold '/', '?', '@'...
+    if "@" in rest:
+        rest = "***@" + rest.rpartition("@")[2]  # a password may hold '/', '?', '@'...
+    base, query, params = rest.partition("?")
+    if query:
+        rest = base + "?" + "&".join(
+            f"{p.partition('=')[0]}=***" for p in re.split("[&;]", params.split("#")[0]))
+    return f"{scheme}{sep}{rest}"
 
 
 @contextmanager
@@ -82,25 +89,26 @@ def translate_errors(settings: Settings) -> Iterator[None]:
     """Turn the driver's exceptions into :class:`ServerError` messages a user can act on."""
     from neo4j import exceptions as ne
 
+    where = redact_uri(settings.uri)
     try:
         yield
     except ne.AuthError:
         raise ServerError(
-            f"Neo4j at {settings.uri} refused the credentials of user {settings.username!r}: "
+            f"Neo4j at {where} refused the credentials of user {settings.username!r}: "
             "check NEO4J_USERNAME and NEO4J_PASSWORD (environment, .env or --password)"
         ) from None
     except ne.IncompleteCommit:
         raise ServerError(UNCONFIRMED_COMMIT) from None
     except (ne.ServiceUnavailable, ne.SessionExpired, OSError) as exc:
         raise ServerError(
-            f"cannot reach Neo4j at {settings.uri} ({type(exc).__name__}): is the server "
+            f"cannot reach Neo4j at {where} ({type(exc).__name__}): is the server "
             "running? Start one with 'tiegraph neo4j start' or set NEO4J_URI. "
             "Nothing was written."
         ) from None
     except ne.Neo4jError as exc:
         if exc.code == "Neo.ClientError.Database.DatabaseNotFound":
             raise ServerError(
-                f"database {settings.database!r} does not exist on {settings.uri}: create it or "
+                f"database {settings.database!r} does not exist on {where}: create it or "
                 "set NEO4J_DATABASE (Community Edition has only 'neo4j')"
             ) from None
         raise ServerError(f"Neo4j error {exc.code}: {exc.message}. Nothing was written.") from None
