@@ -124,13 +124,15 @@ def init(**kwargs: Any) -> None:
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
               help=DATA_OPTION_HELP)
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--prune", is_flag=True,
+              help="Allow removing more than 10% of the facts, or all facts of a source.")
 @click.option("--quiet", "-q", is_flag=True,
               help="No progress on stderr (none is shown when stderr is not a terminal).")
 @connection_options
 @output_options
 @handle_errors
-def load(data_dir: Path | None, dry_run: bool, quiet: bool, as_json: bool, as_csv: bool,
-         **kwargs: Any) -> None:
+def load(data_dir: Path | None, dry_run: bool, prune: bool, quiet: bool, as_json: bool,
+         as_csv: bool, **kwargs: Any) -> None:
     """Validate the data, then bring Neo4j to exactly that graph in one transaction.
 
     Nothing is written if the data is invalid or the load fails midway.
@@ -147,12 +149,15 @@ def load(data_dir: Path | None, dry_run: bool, quiet: bool, as_json: bool, as_cs
     with open_driver(settings, writes=True) as driver, translate_errors(settings, writes=True):
         if not show or dry_run:
             with step("comparing with the database", show):
-                result = load_graph(driver, spec, settings.database, dry_run=dry_run)
+                result = load_graph(driver, spec, settings.database, dry_run=dry_run, prune=prune)
         else:
             total = len(spec.nodes) + len(spec.rels)
             with click.progressbar(length=total, label="writing", file=sys.stderr) as bar:
-                result = load_graph(driver, spec, settings.database,
+                result = load_graph(driver, spec, settings.database, prune=prune,
                                     progress=lambda _stage, n: bar.update(n))
+    if result.refusal:
+        click.echo(result.refusal.replace("refused:", "warning: a load would be refused:", 1)
+                   .replace("; nothing was written", ""), err=True)
     rows = result.diff.table()
     if rows or as_json or as_csv:
         emit(rows, as_json, as_csv, ["what", "name", "created", "updated", "removed"])

@@ -33,12 +33,14 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tiegraph.loaders.layout import discover
+
 if TYPE_CHECKING:
     from tiegraph.graph.ties import Tie
 
 _CODE = ("graph/schema.py", "graph/ties.py", "graph/index.py", "loaders/model.py",
-         "loaders/dataset.py", "loaders/yamlfile.py")
-FORMAT = 3  # 3: the participant count n of each tie
+         "loaders/dataset.py", "loaders/yamlfile.py", "loaders/layout.py")
+FORMAT = 4  # 3: the participant count n of each tie; 4: the strict layout check
 
 #: The string fields of :class:`graph.ties.Tie`, in order: the coded columns of a
 #: :class:`TieTable` (its last field, the participant count ``n``, is kept as it is).
@@ -60,9 +62,7 @@ def cache_dir() -> Path:
 def content_key(data_dir: Path) -> str:
     """Return the SHA-256 that identifies the data files and the deriving code."""
     h = hashlib.sha256(f"tiegraph-index-{FORMAT}".encode())
-    files = [data_dir / "sources.yaml"] + sorted(
-        p for sub in ("entities", "facts") for p in (data_dir / sub).glob("*.y*ml")
-    )
+    files = discover(data_dir).files()
     root = Path(__file__).resolve().parents[1]
     for path in files:
         h.update(str(path.relative_to(data_dir)).encode() + b"\0" + path.read_bytes() + b"\0")

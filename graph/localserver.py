@@ -302,10 +302,13 @@ def start(home: Path | str | None = None, bolt_port: int = 7687, http_port: int 
 
     for folder in ("conf", "data", "logs", "run", "import", "plugins"):
         (home / folder).mkdir(parents=True, exist_ok=True)
+    home.chmod(0o700)  # the home holds the password hash (data/dbms/auth.ini): owner only
     _write_config(home, bolt_port, http_port, heap, pagecache)
     secret, password_file = _server_password(home, password)
     if not (home / "data" / "databases" / "system").exists():
         _set_initial_password(home, secret)
+    for auth in (home / "data" / "dbms").glob("auth*"):
+        auth.chmod(0o600)
 
     classpath = f"{home / 'plugins'}/*{os.pathsep}{lib}/*"
     cmd = [java, "-cp", classpath, *JVM_FLAGS, f"-Xms{heap}", f"-Xmx{heap}", ENTRY_POINT,

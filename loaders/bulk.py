@@ -131,6 +131,19 @@ def _nullable_required(model: Any) -> frozenset[str]:
 
 
 CELL_LISTS = _cell_lists([Entity, *FACT_MODELS.values()])
+#: The integer fields (strict in the models): a cell of ASCII digits becomes an int.
+CELL_INTS = frozenset({"cow", "ordinal"})
+
+
+def _cell_value(col: str, value: str) -> Any:
+    """Return a cell as the models take it: a list for :data:`CELL_LISTS`, an int for a cell
+    of ASCII digits in :data:`CELL_INTS`, else the string (which validation may reject)."""
+    if col in CELL_LISTS:
+        return value.split(LIST_SEP)
+    if col in CELL_INTS and value.isascii() and value.isdigit():
+        return int(value)
+    return value
+
 _SOURCE_NULLS = _nullable_required(Source)
 _REQUIRED = {
     SOURCES_FILE: ("id", "file", "title", "author", "publisher", "date"),
@@ -455,7 +468,7 @@ def _assemble(row: Row, facts_name: Path, parts: list[Row], parts_name: Path, ci
     lines: dict[Path_, int] = {}
     files: dict[Path_, Path] = {}
     for col, value in row.values.items():
-        data[col] = value.split(LIST_SEP) if col in CELL_LISTS else value
+        data[col] = _cell_value(col, value)
         lines[(col,)] = row.line
     for prow in parts:
         fld = prow.values.get("field", "")
@@ -609,8 +622,7 @@ def _read_table(folder: Path, file: str, model: Any, problems: _Problems, gaps: 
             head = _header(folder / file, name, _Problems())
             present = set(head[0]) if head else set()
         for row in chunk:
-            data: dict[str, Any] = {c: (v.split(LIST_SEP) if c in CELL_LISTS else v)
-                                    for c, v in row.values.items()}
+            data: dict[str, Any] = {c: _cell_value(c, v) for c, v in row.values.items()}
             for col in nulls & (present or set()):
                 data.setdefault(col, None)
             rec = CsvRecord(data=data, file=name, line=row.line,

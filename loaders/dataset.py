@@ -16,14 +16,20 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from tiegraph.graph.errors import DataError
+from tiegraph.loaders.layout import discover
 from tiegraph.loaders.model import (
     FACT_MODELS,
     MILESTONES,
+    Deployment,
     DialogueSession,
     Entity,
+    Exchange,
+    Exercise,
     Fact,
     FactBase,
+    Industrial,
     Membership,
+    Operation,
     PartialDate,
     Source,
     Visit,
@@ -174,21 +180,12 @@ def load_dataset(
     data_dir = Path(data_dir or default_data_dir())
     if sources_dir is None and check_quotes:
         sources_dir = default_sources_dir()
+    layout = discover(data_dir)
     problems: list[str] = []
-    if not (data_dir / "sources.yaml").is_file():
-        raise DataError([f"{data_dir}: no sources.yaml here; is this a tiegraph data folder?"])
-
-    def files(sub: str) -> list[Path]:
-        return sorted(
-            p for p in (data_dir / sub).glob("*") if p.suffix in (".yaml", ".yml") and p.is_file()
-        )
-
     gaps = _Gaps()
-    source_records = _read_dir(
-        [data_dir / "sources.yaml"], data_dir, problems, gaps.unread["source"]
-    )
-    entity_records = _read_dir(files("entities"), data_dir, problems, gaps.unread["entity"])
-    fact_records = _read_dir(files("facts"), data_dir, problems, gaps.unread["fact"])
+    source_records = _read_dir([layout.sources], data_dir, problems, gaps.unread["source"])
+    entity_records = _read_dir(layout.entities, data_dir, problems, gaps.unread["entity"])
+    fact_records = _read_dir(layout.facts, data_dir, problems, gaps.unread["fact"])
 
     sources: dict[str, Source] = {}
     entities: dict[str, Entity] = {}
@@ -370,7 +367,38 @@ def _check_facts(
                     f"{rec.where(('series',))}: {fid}: series {fact.series!r} is "
                     f"{article(series.type)}, not a dialogue_series"  # type: ignore[attr-defined]
                 )
+        if (self_tie := _self_tie(ds, fact)) is not None:
+            problems.append(f"{rec.where((self_tie[0],))}: {fid}: {self_tie[1]}")
         _check_citations(ds, fid, rec, fact, texts, problems, gaps)
+
+
+def _self_tie(ds: Dataset, fact: FactBase) -> tuple[str, str] | None:
+    """Return (field, message) when ``fact`` ties an actor to itself or to its own service,
+    agency or unit: a visit or membership whose two sides are one actor, a deployment whose
+    host is a participant's own state, or an exercise, operation, exchange or industrial
+    project whose entities all belong to one actor. Return None otherwise (also when an
+    entity is unknown: that is reported already)."""
+    parts = participants_of(fact)
+    if any(eid not in ds.entities for eid, _ in parts):
+        return None
+    if isinstance(fact, Visit | Membership):
+        (a, role_a), (b, role_b) = parts
+        if ds.actor_of(a) == ds.actor_of(b):
+            return role_b, (f"the {role_a} {a!r} and the {role_b} {b!r} are both "
+                            f"{ds.actor_of(a)}: a tie of an actor with itself")
+        return None
+    if isinstance(fact, Deployment):
+        host = fact.host
+        if host and any(ds.actor_of(e) == ds.actor_of(host) for e in fact.participants):
+            return "host", (f"the host {host!r} is the participants' own actor "
+                            f"{ds.actor_of(host)}: a deployment to itself is not a tie")
+        return None
+    if isinstance(fact, Exercise | Operation | Exchange | Industrial):
+        actors = {ds.actor_of(eid) for eid, _ in parts}
+        if len(parts) >= 2 and len(actors) == 1:
+            return "participants", (f"every entity belongs to {actors.pop()}: a tie of an actor "
+                                    "with itself or its own service, agency or unit")
+    return None
 
 
 def _check_citations(

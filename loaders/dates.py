@@ -6,12 +6,12 @@ import datetime as dt
 import re
 from typing import Literal
 
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE_RE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")  # ASCII digits only
 
 
 def check_date(value: str) -> str:
     """Return ``value`` if it is a real YYYY, YYYY-MM or YYYY-MM-DD date; raise ValueError."""
-    match = _DATE_RE.match(value)
+    match = _DATE_RE.fullmatch(value)
     if not match:
         raise ValueError(
             f"{value!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD "

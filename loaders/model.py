@@ -17,6 +17,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictInt,
     model_validator,
 )
 
@@ -56,10 +57,41 @@ Slug = Annotated[str, Field(pattern=SLUG, max_length=120)]
 EntityId = Annotated[str, Field(pattern=r"^([A-Z]{3}|[a-z0-9]+(-[a-z0-9]+)*)$", max_length=120)]
 
 
+#: Characters XML 1.0 cannot hold (C0 controls but tab, newline, CR; surrogates; U+FFFE/F):
+#: a value holding one would make the GraphML and GEXF exports unparseable.
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+_Loc = tuple[str | int, ...]
+
+
+def _xml_invalid(value: Any, loc: _Loc = ()) -> tuple[_Loc, str] | None:
+    """Return (key path, character) of the first character XML cannot hold in ``value``
+    (strings, and lists and mappings of them), or None."""
+    if isinstance(value, str):
+        found = XML_INVALID.search(value)
+        return (loc, found.group()) if found else None
+    items = value.items() if isinstance(value, dict) else (
+        enumerate(value) if isinstance(value, list) else ())
+    for key, item in items:
+        if (hit := _xml_invalid(item, (*loc, key))) is not None:
+            return hit
+    return None
+
+
 class Strict(BaseModel):
-    """Base: unknown keys are errors, values are not silently coerced between types."""
+    """Base: unknown keys are errors, values are not silently coerced between types, and no
+    string holds a character that XML cannot (see :data:`XML_INVALID`)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _xml_safe(cls, data: Any) -> Any:
+        if isinstance(data, dict) and (hit := _xml_invalid(data)) is not None:
+            raise FieldError(f"character U+{ord(hit[1]):04X} is not allowed (XML exports "
+                             "cannot hold it); remove it", *hit[0])
+        return data
 
 
 # --- sources and entities -------------------------------------------------------------------
@@ -91,7 +123,7 @@ class Entity(Strict):
     #: asks which forces of two states exercised together. None for joint staffs and bodies
     #: that are no single branch.
     branch: Literal["land", "sea", "air"] | None = None
-    cow: int | None = None
+    cow: Annotated[StrictInt, Field(ge=1, le=9999)] | None = None  # COW state numbers
     note: str | None = None
 
     @model_validator(mode="after")
@@ -294,7 +326,7 @@ class DialogueSeries(FactBase):
 class DialogueSession(Dated):
     type: Literal["dialogue_session"]
     series: Slug
-    ordinal: Annotated[int, Field(ge=1)] | None = None
+    ordinal: Annotated[StrictInt, Field(ge=1, le=100_000)] | None = None
 
 
 class Visit(Dated):

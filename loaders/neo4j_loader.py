@@ -14,13 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from tiegraph.graph.errors import ConfigError, ServerError
+from tiegraph.graph.errors import ConfigError, RefusedError, ServerError
 from tiegraph.graph.projection import GraphSpec, Node, Rel
 from tiegraph.graph.schema import (
     DATA_GROUPS,
@@ -32,6 +33,8 @@ from tiegraph.graph.schema import (
 from tiegraph.graph.settings import Settings
 
 BATCH_SIZE = 5000
+#: A load without ``prune`` refuses to remove more than this share of the graph's facts.
+PRUNE_SHARE = 0.10
 Progress = Callable[[str, int], None]
 
 
@@ -49,7 +52,8 @@ def open_driver(settings: Settings, *, writes: bool = False) -> Iterator[Any]:
     except (ConfigurationError, ValueError) as exc:
         # The driver's message quotes the URI, or part of it, which may hold a password.
         problem = ("give the user and password in NEO4J_USERNAME and NEO4J_PASSWORD, not in "
-                   "the URI") if "@" in settings.uri else str(exc)
+                   "the URI") if "@" in settings.uri else str(exc).replace(
+                       settings.uri, redact_uri(settings.uri))
     if problem is not None:  # raised here, the driver's exception is not even its __context__
         raise ConfigError(f"invalid NEO4J_URI {redact_uri(settings.uri)!r}: {problem}")
     try:
@@ -69,11 +73,16 @@ UNCONFIRMED_COMMIT = (
 
 
 def redact_uri(uri: str) -> str:
-    """Return ``uri`` with any ``user:password@`` part replaced by ``***@``."""
+    """Return ``uri`` with any ``user:password@`` part replaced by ``***@`` and every query
+    parameter's value (``?password=...``, ``&token=...``) by ``***``."""
     scheme, sep, rest = uri.rpartition("://") if "://" in uri else ("", "", uri)
-    if "@" not in rest:
-        return uri
-    return f"{scheme}{sep}***@{rest.rpartition('@')[2]}"  # a password may hold '/', '?', '@'...
+    if "@" in rest:
+        rest = "***@" + rest.rpartition("@")[2]  # a password may hold '/', '?', '@'...
+    base, query, params = rest.partition("?")
+    if query:
+        rest = base + "?" + "&".join(
+            f"{p.partition('=')[0]}=***" for p in re.split("[&;]", params.split("#")[0]))
+    return f"{scheme}{sep}{rest}"
 
 
 @contextmanager
@@ -83,25 +92,26 @@ def translate_errors(settings: Settings, *, writes: bool = False) -> Iterator[No
     from neo4j import exceptions as ne
 
     nothing = " Nothing was written." if writes else ""
+    where = redact_uri(settings.uri)
     try:
         yield
     except ne.AuthError:
         raise ServerError(
-            f"Neo4j at {settings.uri} refused the credentials of user {settings.username!r}: "
+            f"Neo4j at {where} refused the credentials of user {settings.username!r}: "
             "check NEO4J_USERNAME and NEO4J_PASSWORD (environment, .env or --password)"
         ) from None
     except ne.IncompleteCommit:
         raise ServerError(UNCONFIRMED_COMMIT) from None
     except (ne.ServiceUnavailable, ne.SessionExpired, OSError) as exc:
         raise ServerError(
-            f"cannot reach Neo4j at {settings.uri} ({type(exc).__name__}): is the server "
+            f"cannot reach Neo4j at {where} ({type(exc).__name__}): is the server "
             "running? See `tiegraph neo4j status`; start one with `tiegraph neo4j start`, or "
             f"point NEO4J_URI (or --uri) at yours.{nothing}"
         ) from None
     except ne.Neo4jError as exc:
         if exc.code == "Neo.ClientError.Database.DatabaseNotFound":
             raise ServerError(
-                f"database {settings.database!r} does not exist on {settings.uri}: create it or "
+                f"database {settings.database!r} does not exist on {where}: create it or "
                 "set NEO4J_DATABASE (Community Edition has only 'neo4j')"
             ) from None
         raise ServerError(f"Neo4j error {exc.code}: {exc.message}.{nothing}") from None
@@ -226,6 +236,37 @@ def compute_diff(current: GraphSpec, wanted: GraphSpec) -> Diff:
     return diff
 
 
+def removal_refusal(current: GraphSpec, diff: Diff, examples: int = 5) -> str | None:
+    """Return why a load of ``diff`` onto ``current`` needs ``--prune`` (it removes more than
+    :data:`PRUNE_SHARE` of the facts, or every fact of a source), listing the facts it would
+    remove by source and kind with a few ids; return None when it may go ahead."""
+    facts = {nid for nid, n in current.nodes.items() if n.labels[0] == "Fact"}
+    removed = sorted(nid for nid in diff.delete_nodes if nid in facts)
+    if not removed:
+        return None
+    source_of: dict[str, set[str]] = defaultdict(set)
+    for rel in current.rels.values():
+        if rel.type == "CITES" and rel.start in facts:
+            source_of[rel.start].add(rel.end)
+    per_source: Counter[str] = Counter(s for f in facts for s in source_of[f])
+    gone: Counter[str] = Counter(s for f in removed for s in source_of[f])
+    emptied = sorted(s for s, n in gone.items() if n == per_source[s])
+    if len(removed) <= PRUNE_SHARE * len(facts) and not emptied:
+        return None
+    kinds = Counter(_node_label(current.nodes[f]) for f in removed)
+    why = [f"more than {PRUNE_SHARE:.0%} of the facts"] if len(removed) > PRUNE_SHARE * len(
+        facts) else []
+    why += [f"all facts of source {s}" for s in emptied]
+    return "\n".join([
+        f"refused: this load would remove {len(removed)} of the {len(facts)} facts in the "
+        f"database ({'; '.join(why)}); nothing was written",
+        "  by source: " + ", ".join(f"{s} {n} of {per_source[s]}" for s, n in sorted(gone.items())),
+        "  by kind: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())),
+        "  e.g. " + ", ".join(removed[:examples]) + (" ..." if len(removed) > examples else ""),
+        "If the data folder is right (no file missing), run again with --prune.",
+    ])
+
+
 # --- writing ------------------------------------------------------------------------------------
 
 
@@ -346,6 +387,7 @@ class LoadResult:
     diff: Diff
     written: bool
     data_hash: str
+    refusal: str | None = None
 
 
 def load_graph(
@@ -354,6 +396,7 @@ def load_graph(
     database: str,
     *,
     dry_run: bool = False,
+    prune: bool = True,
     progress: Progress | None = None,
     before_commit: Callable[[], None] | None = None,
 ) -> LoadResult:
@@ -361,13 +404,17 @@ def load_graph(
 
     With ``dry_run`` nothing is written (the diff is computed in a read transaction).
     ``before_commit`` is called inside the transaction after all writes (tests use it to
-    interrupt a load at its most fragile point).
+    interrupt a load at its most fragile point). Without ``prune`` a load that
+    :func:`removal_refusal` objects to raises :class:`graph.errors.RefusedError` before any
+    write (a dry run only reports it, in ``LoadResult.refusal``).
     """
     data_hash = spec_hash(wanted)
     with driver.session(database=database) as session:
         if dry_run:
             current = session.execute_read(read_graph_state)
-            return LoadResult(compute_diff(current, wanted), False, data_hash)
+            diff = compute_diff(current, wanted)
+            refusal = None if prune else removal_refusal(current, diff)
+            return LoadResult(diff, False, data_hash, refusal)
         init_schema(driver, database)
 
         def work(tx: Any) -> Diff:
@@ -378,6 +425,8 @@ def load_graph(
             ).consume()
             current = read_graph_state(tx)
             diff = compute_diff(current, wanted)
+            if not prune and (refusal := removal_refusal(current, diff)):
+                raise RefusedError(refusal)
             write_diff(tx, current, wanted, diff, progress)
             tx.run(
                 "MATCH (m:LoadInfo {id: 'graph'}) SET m = $props",

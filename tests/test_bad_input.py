@@ -8,6 +8,7 @@ cases too large to store are generated here (``GENERATED_CASES``).
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -53,6 +54,24 @@ def _long_block_nesting(root: Path) -> None:
     )
 
 
+def _fifo(root: Path) -> None:
+    """A FIFO named like a facts file (opening it would block every command forever)."""
+    os.mkfifo(root / "data/facts/pipe.yaml")
+
+
+def _symlink_file_outside(root: Path) -> None:
+    """A facts file that is a symlink to a file outside the data folder."""
+    (root / "elsewhere.yaml").write_bytes((root / "data/facts/visits.yaml").read_bytes())
+    (root / "data/facts/visits.yaml").unlink()
+    (root / "data/facts/visits.yaml").symlink_to(root / "elsewhere.yaml")
+
+
+def _symlink_facts_outside(root: Path) -> None:
+    """facts/ itself a symlink to a folder outside the data folder."""
+    shutil.move(root / "data/facts", root / "outside-facts")
+    (root / "data/facts").symlink_to(root / "outside-facts", target_is_directory=True)
+
+
 GENERATED_CASES: dict[str, tuple[Callable[[Path], None], str]] = {
     "file-too-large": (_huge_file, "data/facts/huge.yaml: 5,"),
     "nesting-too-deep-flow": (_deep_nesting, "data/facts/deep.yaml:2: values nested more than"),
@@ -60,6 +79,11 @@ GENERATED_CASES: dict[str, tuple[Callable[[Path], None], str]] = {
         _long_block_nesting,
         "data/facts/deep.yaml:3: values nested more than",
     ),
+    "layout-fifo": (_fifo, "data/facts/pipe.yaml: a FIFO, not a data file"),
+    "layout-symlink-file-outside": (
+        _symlink_file_outside, "data/facts/visits.yaml: a symlink to "
+    ),
+    "layout-symlink-facts-outside": (_symlink_facts_outside, "data/facts: a symlink to "),
 }
 
 
@@ -75,7 +99,7 @@ def apply(root: Path, case: dict[str, Any]) -> None:
     """Apply one case's defect to the copy under ``root``."""
     path = root / case["file"]
     if case.get("delete"):
-        path.unlink()
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
     elif "content" in case:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(case["content"].encode(case.get("encoding", "utf-8")))
@@ -204,3 +228,24 @@ def test_all_problems_are_reported(tmp_path: Path) -> None:
     assert f"error: {len(SEVERAL)} problem(s) in the data files" in result.output
     for want in wants:
         assert want in result.output
+
+
+def test_symlink_inside_the_folder_is_followed(tmp_path: Path) -> None:
+    """The control for the symlink cases: a link to a file inside the data folder is read."""
+    data, texts = build(tmp_path)
+    (data / "texts").mkdir()
+    shutil.move(data / "facts/visits.yaml", data / "texts/visits.yaml")
+    (data / "facts/visits.yaml").symlink_to(data / "texts/visits.yaml")
+    (data / "README.md").write_text("notes\n", encoding="utf-8")
+    (data / "ledger.yaml").write_text("[]\n", encoding="utf-8")
+    result = run_validate(data, texts)
+    assert result.exit_code == 0, result.output
+
+
+def test_fifo_does_not_block_the_files_backend(tmp_path: Path) -> None:
+    """A FIFO in facts/ is reported by a files-backend command (it used to hang forever)."""
+    data, _ = build(tmp_path)
+    _fifo(tmp_path)
+    result = CliRunner().invoke(main, ["densest"], env={"TIEGRAPH_DATA": str(data)})
+    assert result.exit_code == 3, result.output
+    assert "data/facts/pipe.yaml: a FIFO" in result.output

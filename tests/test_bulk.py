@@ -281,3 +281,13 @@ def test_cli(generated: Path, tmp_path: Path, empty_neo4j, neo4j_settings) -> No
                                             str(generated / "texts"), "-q", *conn])
     assert res.exit_code == 3
     assert "bulk/facts.csv:3: fact" in res.output and "unknown type 'vist'" in res.output
+
+
+def test_integer_cells_are_strict_ints() -> None:
+    """CSV cells are text: an integer field's ASCII digits become an int (the models take
+    only ints), anything else stays text for validation to reject (issue 16)."""
+    from tiegraph.loaders.bulk import _cell_value
+
+    assert _cell_value("ordinal", "2") == 2 and _cell_value("cow", "740") == 740
+    assert _cell_value("cow", "true") == "true" and _cell_value("ordinal", "٢") == "٢"
+    assert _cell_value("name", "2") == "2"

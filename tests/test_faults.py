@@ -289,7 +289,9 @@ def tiegraph(args: list[str], env: dict[str, str], pause: str = "") -> Iterator[
 
 
 def load_args(data: Data, *more: str) -> list[str]:
-    return ["load", "--quiet", "--data", str(data.path), *more]
+    """Return the arguments of a load of ``data``; ``--prune`` because OTHER replaces the whole
+    graph (the removal guard is tested in tests/test_loader.py)."""
+    return ["load", "--quiet", "--prune", "--data", str(data.path), *more]
 
 
 def assert_clear_server_error(process: Tiegraph, code: int, *messages: str) -> None:

@@ -314,3 +314,62 @@ def test_readme_browser_query_shows_agreements_and_their_quotes(db, spec):
             "gbr-jpn-equipment-technology-transfer", "gbr-jpn-reciprocal-access",
             "gbr-jpn-treaty-alliance-1902"} <= set(agreements)
     assert all(quotes for quotes in agreements.values())
+
+
+# --- guarded removals (issue 16) ----------------------------------------------------------------
+
+
+def test_load_refuses_to_remove_a_large_share(db, neo4j_settings, spec, tmp_path):
+    """Deleting a facts file of 127 of 667 facts: `load` refuses (exit 8), says what it would
+    remove, writes nothing; --dry-run warns; --prune removes them."""
+    driver, database = db
+    load_graph(driver, spec, database)
+    before = database_fingerprint(driver, database)
+    data = copy_data(tmp_path)
+    (data / "facts/rand-germany.yaml").unlink()
+    env = cli_env(neo4j_settings)
+    refused = CliRunner().invoke(main, ["load", "--quiet", "--data", str(data)], env=env)
+    assert refused.exit_code == 8, refused.output
+    assert "refused: this load would remove 127 of the 667 facts" in refused.stderr
+    assert "more than 10% of the facts" in refused.stderr and "by kind: " in refused.stderr
+    assert "by source: " in refused.stderr and "e.g. " in refused.stderr
+    assert "Traceback" not in refused.output
+    assert database_fingerprint(driver, database) == before
+    dry = CliRunner().invoke(main, ["load", "--dry-run", "--data", str(data)], env=env)
+    assert dry.exit_code == 0 and "warning: a load would be refused" in dry.stderr
+    pruned = CliRunner().invoke(main, ["load", "--quiet", "--prune", "--data", str(data)],
+                                env=env)
+    assert pruned.exit_code == 0, pruned.output
+    assert database_fingerprint(driver, database) != before
+
+
+def test_load_refuses_to_remove_all_facts_of_a_source(db, neo4j_settings, spec, tmp_path):
+    """Eight facts (under 10%) but every fact citing their source: refused without --prune."""
+    driver, database = db
+    load_graph(driver, spec, database)
+    before = database_fingerprint(driver, database)
+    data = copy_data(tmp_path)
+    source = "news-2024-france-japan-raa"
+    for path in sorted((data / "facts").glob("*.yaml")):
+        records = yaml.safe_load(path.read_text())
+        keep = [r for r in records if source not in yaml.safe_dump(r)]
+        if len(keep) != len(records):
+            path.write_text(yaml.safe_dump(keep, allow_unicode=True, sort_keys=False))
+    result = CliRunner().invoke(main, ["load", "--quiet", "--data", str(data)],
+                                env=cli_env(neo4j_settings))
+    assert result.exit_code == 8, result.output
+    assert f"all facts of source {source}" in result.stderr
+    assert f"{source} 8 of 8" in result.stderr
+    assert database_fingerprint(driver, database) == before
+
+
+def test_load_removes_a_few_facts_without_prune(db, neo4j_settings, spec, tmp_path):
+    """The control: removing one fact of a source that keeps others is an ordinary load."""
+    driver, database = db
+    load_graph(driver, spec, database)
+    data = copy_data(tmp_path)
+    edit_fact(data, "visit-gbr-mod-to-jpn-1973-02", lambda recs, i: recs.pop(i))
+    result = CliRunner().invoke(main, ["load", "--quiet", "--data", str(data)],
+                                env=cli_env(neo4j_settings))
+    assert result.exit_code == 0, result.output
+    assert "refused" not in result.output

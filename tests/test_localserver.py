@@ -109,6 +109,10 @@ def test_start_says_where_the_password_is_never_what(server, monkeypatch):
     password_file = server.home / "password"
     assert f"password in {password_file} (mode 0600)" in out
     assert stat.S_IMODE(password_file.stat().st_mode) == 0o600
+    # the home is the owner's only; the password hash is not readable by others (issue 16)
+    assert stat.S_IMODE(server.home.stat().st_mode) == 0o700
+    auth = list((server.home / "data" / "dbms").glob("auth*"))
+    assert auth and all(stat.S_IMODE(a.stat().st_mode) & 0o077 == 0 for a in auth)
     assert len(server.password) >= 16
     assert server.password not in out
     # The default home's password file is where the settings look: other commands find it.

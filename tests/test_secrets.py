@@ -441,3 +441,17 @@ def test_settings_from_a_dotenv_file_keep_the_password_hidden(tmp_path, monkeypa
     settings = load_settings(environ={}, env_file=env_file)
     assert settings.auth()[1] == known
     assert known not in f"{settings} {settings!r} {settings.password} {vars(settings)!r}"
+
+
+@pytest.mark.parametrize("uri", ["bolt://127.0.0.1:1?password=S3CRETpw",
+                                 "neo4j://127.0.0.1:1/?x=1&password=S3CRETpw",
+                                 "bolt://neo4j:S3CRETpw@127.0.0.1:1?auth=S3CRETpw"])
+def test_password_in_the_uri_query_is_masked(uri: str, tmp_path: Path) -> None:
+    """Every form of password in NEO4J_URI is masked in the error (issue 16: only the one
+    before '@' was)."""
+    env = {"NEO4J_URI": uri, "NEO4J_PASSWORD": "other-pw",
+           "TIEGRAPH_ENV_FILE": str(tmp_path / "no.env"), "TIEGRAPH_HOME": str(tmp_path)}
+    result = CliRunner().invoke(main, ["init"], env=env)
+    assert result.exit_code in (2, 4), result.output
+    assert "S3CRETpw" not in result.output and "***" in result.output
+    assert "Traceback" not in result.output
