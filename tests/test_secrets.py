@@ -32,7 +32,7 @@ from proc_net import listening_tcp
 
 from tiegraph.graph import localserver
 from tiegraph.graph.cli import main
-from tiegraph.graph.errors import TiegraphError
+from tiegraph.graph.errors import ConfigError, ServerError, TiegraphError
 from tiegraph.graph.settings import Secret, Settings, load_settings
 from tiegraph.loaders.neo4j_loader import open_driver
 
@@ -452,6 +452,6 @@ def test_password_in_the_uri_query_is_masked(uri: str, tmp_path: Path) -> None:
     env = {"NEO4J_URI": uri, "NEO4J_PASSWORD": "other-pw",
            "TIEGRAPH_ENV_FILE": str(tmp_path / "no.env"), "TIEGRAPH_HOME": str(tmp_path)}
     result = CliRunner().invoke(main, ["init"], env=env)
-    assert result.exit_code in (2, 4), result.output
+    assert result.exit_code in (ConfigError.exit_code, ServerError.exit_code), result.output
     assert "S3CRETpw" not in result.output and "***" in result.output
     assert "Traceback" not in result.output
