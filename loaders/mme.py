@@ -17,8 +17,9 @@ names the data set (:data:`MME_SOURCE`, the one declaration of it), its version 
 * country names: matched to the ISO 3166-1 alpha-3 ids of ``data/entities`` (names and
   aliases), else through pycountry and :data:`COUNTRY_NAMES`; ``Baltic States`` expands to its
   three states. A name that maps to nothing is an error listing every such name;
-* exercise-type flags (``CPX`` … ``Humanitarian``) are kept as properties; the domain
-  follows from the flags (one of Sea/Land/Air/Amphibious/Cyber, else ``joint``/``other``);
+* exercise-type flags (``CPX`` … ``Humanitarian``, 0 or 1) are kept as ``types`` (those
+  set); the domain follows from the flags (one of Sea/Land/Air/Amphibious/Cyber, else
+  ``joint``/``other``);
 * an end date before the start date (not in the README; 6 rows): the end is dropped and
   the published end kept in the note;
 * a row with fewer than two known participants is not an exercise between actors: it is
@@ -27,17 +28,21 @@ names the data set (:data:`MME_SOURCE`, the one declaration of it), its version 
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from tiegraph.graph.errors import DataError
 from tiegraph.loaders.dates import date_key
-from tiegraph.loaders.model import Citation, Entity, Exercise, Source
+from tiegraph.loaders.model import Citation, Entity, Exercise, FactBase, Source
+
+if TYPE_CHECKING:
+    from tiegraph.loaders.dataset import Dataset
 
 MME_SOURCE = Source(
     id="dorazio-galambos-mme-v7",
@@ -116,8 +121,6 @@ class MMEImport:
     exercises: dict[str, Exercise]
     entities: dict[str, Entity]
     report: ImportReport
-    #: fact id -> ``mmeid`` and the exercise-type flags (True/False, None for ``-9``)
-    properties: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def _fold(name: str) -> str:
@@ -201,7 +204,6 @@ def load_mme(path: Path, entities: dict[str, Entity]) -> MMEImport:
     problems: list[str] = []
     new_states: dict[str, Entity] = {}
     exercises: dict[str, Exercise] = {}
-    properties: dict[str, dict[str, Any]] = {}
     seen: Counter[str] = Counter()
     resolved: dict[str, tuple[tuple[str, ...], str | None]] = {}
     for i, row in enumerate(df.to_dict("records")):
@@ -256,13 +258,14 @@ def load_mme(path: Path, entities: dict[str, Entity]) -> MMEImport:
             report.counts["fewer than two known participants (not loaded)"] += 1
             report.skipped.append(mmeid)
             continue
-        flags = {}
+        types = []
         for f in FLAGS:
             v = row[f].strip()
-            if v not in ("0", "1", UNKNOWN):
-                problems.append(f"{path}:{line}: {mmeid}: flag {f} is {v!r}, not 0, 1 or -9")
-            flags[f.lower()] = None if v == UNKNOWN else v == "1"
-        domains = [d for f, d in _DOMAIN_FLAGS.items() if flags[f.lower()]]
+            if v not in ("0", "1"):
+                problems.append(f"{path}:{line}: {mmeid}: flag {f} is {v!r}, not 0 or 1")
+            elif v == "1":
+                types.append(f.lower())
+        domains = [d for f, d in _DOMAIN_FLAGS.items() if f.lower() in types]
         domain = domains[0] if len(domains) == 1 else ("joint" if domains else "other")
         try:
             start, end = _date(row, "s", report), _date(row, "e", report)
@@ -275,13 +278,12 @@ def load_mme(path: Path, entities: dict[str, Entity]) -> MMEImport:
             exercises[fid] = Exercise(
                 type="exercise", id=fid, name=name, domain=domain,
                 start=start, end=None if end == start else end,
-                participants=participants,
+                participants=participants, types=types,
                 location=None if location in ("", UNKNOWN) else location,
                 description=(row.get("FocusDescription") or "").strip() or None,
                 note=f"MME: {info}" if info else None,
                 citations=[Citation(source=MME_SOURCE.id, locator=locator)],
             )
-            properties[fid] = {"mmeid": mmeid, **flags}
         except ValidationError as exc:
             err = exc.errors()[0]
             problems.append(f"{path}:{line}: {mmeid}: {'.'.join(map(str, err['loc']))}: "
@@ -296,4 +298,82 @@ def load_mme(path: Path, entities: dict[str, Entity]) -> MMEImport:
     report.exercises = len(exercises)
     report.new_states = sorted(new_states)
     report.counts["state entities added (not in data/entities)"] = len(new_states)
-    return MMEImport(MME_SOURCE, exercises, new_states, report, properties)
+    return MMEImport(MME_SOURCE, exercises, new_states, report)
+
+
+# --- one graph, two kinds of source ---------------------------------------------------------
+
+#: The kinds of source a graph can draw on: the curated fact files and the MME data set.
+SOURCE_KINDS = ("curated", "mme")
+MME_ENV = "TIEGRAPH_MME"
+
+
+def parse_source_kinds(text: str | None) -> tuple[str, ...]:
+    """Return the source kinds a ``--sources`` value names (``curated,mme``; None: all), in
+    :data:`SOURCE_KINDS` order; raise ValueError for an unknown or empty one."""
+    if text is None:
+        return SOURCE_KINDS
+    kinds = {k.strip() for k in text.split(",") if k.strip()}
+    if not kinds or kinds - set(SOURCE_KINDS):
+        raise ValueError(f"--sources {text!r}: give a comma-separated list of "
+                         f"{', '.join(SOURCE_KINDS)}")
+    return tuple(k for k in SOURCE_KINDS if k in kinds)
+
+
+def mme_path(explicit: Path | None) -> Path | None:
+    """Return the MME CSV to include: ``explicit`` (``--with-mme``), else ``TIEGRAPH_MME``,
+    else None (curated facts only)."""
+    if explicit is not None:
+        return explicit
+    env = os.environ.get(MME_ENV)
+    return Path(env) if env else None
+
+
+def fact_source_kinds(ds: Dataset, fact: FactBase) -> set[str]:
+    """Return the kinds of source (``curated``, ``mme``) that cite ``fact``."""
+    return {"mme" if c.source == MME_SOURCE.id else "curated" for c in fact.citations}
+
+
+def combine(ds: Dataset, imported: MMEImport, kinds: tuple[str, ...] = SOURCE_KINDS) -> Dataset:
+    """Return one dataset of the curated facts and the MME exercises (the MME source and the
+    states it adds included), keeping only facts cited by one of ``kinds``."""
+    from tiegraph.loaders.dataset import Dataset
+
+    facts: dict[str, FactBase] = {**ds.facts}
+    clash = sorted(set(facts) & set(imported.exercises))
+    if clash:
+        raise DataError([f"MME ids clash with curated fact ids: {', '.join(clash[:10])}"])
+    facts.update(imported.exercises)
+    out = Dataset({**ds.sources, MME_SOURCE.id: MME_SOURCE},
+                  {**ds.entities, **imported.entities}, facts, ds.records, ds.quotes_checked)
+    return select_sources(out, kinds)
+
+
+def select_sources(ds: Dataset, kinds: tuple[str, ...]) -> Dataset:
+    """Return ``ds`` with only the facts that a source of one of ``kinds`` cites (the series
+    of a kept dialogue session are kept with it)."""
+    from tiegraph.loaders.dataset import Dataset
+
+    if set(kinds) >= set(SOURCE_KINDS):
+        return ds
+    keep = {fid: f for fid, f in ds.facts.items() if fact_source_kinds(ds, f) & set(kinds)}
+    for fact in list(keep.values()):
+        if (series := getattr(fact, "series", None)) and series in ds.facts:
+            keep.setdefault(series, ds.facts[series])
+    return Dataset(ds.sources, ds.entities, keep, ds.records, ds.quotes_checked)
+
+
+def load_combined(data_dir: Path | None, mme: Path | None,
+                  kinds: tuple[str, ...] = SOURCE_KINDS, *,
+                  check_quotes: bool = False) -> Dataset:
+    """Return the curated dataset of ``data_dir`` with the MME CSV ``mme`` (if given),
+    restricted to ``kinds``; raise DataError when ``mme`` is selected but not given."""
+    from tiegraph.loaders.dataset import load_dataset
+
+    ds = load_dataset(data_dir, check_quotes=check_quotes)
+    if mme is None:
+        if kinds == ("mme",):
+            raise DataError([f"--sources mme needs the MME CSV: pass --with-mme PATH or set "
+                             f"{MME_ENV}"])
+        return ds
+    return combine(ds, load_mme(mme, ds.entities), kinds)

@@ -332,12 +332,18 @@ class Visit(Dated):
 Participants = Annotated[list[EntityId], Field(min_length=1)]
 
 
+ExerciseType = Literal["cpx", "air", "land", "sea", "amphibious", "cyber", "warfighting",
+                       "peacekeeping", "humanitarian"]
+
+
 class Exercise(Dated):
     type: Literal["exercise"]
     name: str
     participants: Annotated[list[EntityId], Field(min_length=2)]
     observers: list[EntityId] = []
     domain: Literal["maritime", "land", "air", "amphibious", "joint", "cyber", "space", "other"]
+    #: exercise types a data set records (MME's flags that are set: ``sea``, ``cpx``, …)
+    types: list[ExerciseType] = []
 
 
 class Deployment(Dated):

@@ -85,8 +85,8 @@ def test_end_before_start_and_single_participant(fixture_import) -> None:
 
 
 def test_flags_domain_and_citation(fixture_import) -> None:
-    props = fixture_import.properties
-    assert props["mme1"]["sea"] is True and props["mme1"]["air"] is False
+    assert fixture_import.exercises["mme1"].types == ["sea"]
+    assert fixture_import.exercises["mme2"].types == ["air", "land"]
     assert fixture_import.exercises["mme1"].domain == "maritime"
     assert fixture_import.exercises["mme2"].domain == "joint"
     assert fixture_import.exercises["mme3"].domain == "other"
@@ -124,7 +124,7 @@ def test_missing_file_and_columns(entities: dict, tmp_path: Path) -> None:
     shutil.copy(FIXTURE, tmp_path / "flag.csv")
     p = tmp_path / "flag.csv"
     p.write_text(p.read_text().replace(",1990,5,3,,1990,5,9,0,", ",1990,5,3,,1990,5,9,7,"))
-    with pytest.raises(DataError, match=r"flag.csv:2: mme1: flag CPX is '7'"):
+    with pytest.raises(DataError, match=r"flag.csv:2: mme1: flag CPX is '7', not 0 or 1"):
         load_mme(p, entities)
 
 
