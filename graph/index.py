@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from tiegraph.graph.ties import Tie
 
 _CODE = ("graph/schema.py", "graph/ties.py", "graph/index.py", "loaders/model.py",
-         "loaders/dataset.py", "loaders/yamlfile.py")
+         "loaders/dataset.py", "loaders/yamlfile.py", "loaders/mme.py")
 FORMAT = 2
 
 #: The fields of :class:`graph.ties.Tie`, in order: the columns of a :class:`TieTable`.

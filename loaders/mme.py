@@ -159,6 +159,17 @@ def _country(name: str, table: dict[str, str]) -> tuple[tuple[str, ...], str | N
     return (code,), name
 
 
+def _new_state(code: str, name: str) -> Entity:
+    """Return the entity of a state the curated entities lack: named by pycountry (current
+    states, the name left to it) or by the data set (former states, ISO 3166-3)."""
+    import pycountry
+
+    historic = pycountry.countries.get(alpha_3=code) is None
+    return Entity.model_construct(id=code, kind="state", name=name if historic else None,
+                                  aliases=[], state=None, service=None, unit_type=None, cow=None,
+                                  note="added by the MME import")
+
+
 def _org_pattern(entities: dict[str, Entity]) -> list[tuple[re.Pattern[str], str]]:
     """Return (word-bounded pattern, organisation id) for every organisation name and alias."""
     out = []
@@ -183,7 +194,6 @@ def load_mme(path: Path, entities: dict[str, Entity]) -> MMEImport:
     state entities they add and the import report. Raises DataError (file and line) for a
     missing file, missing columns, bad values or names that map to no entity."""
     import pandas as pd
-    import pycountry
 
     if not path.is_file():
         raise DataError([f"{path}: no such file (the MME v7 CSV, e.g. ../shared/datasets/"
@@ -232,12 +242,9 @@ def load_mme(path: Path, entities: dict[str, Entity]) -> MMEImport:
                 report.counts["group name expanded to its states"] += 1
             if entities.get(ids[0]) is not None and entities[ids[0]].kind == "organisation":
                 report.counts["organisation in a participant column"] += 1
-            if new_name is not None and ids[0] not in new_states:
-                hist = pycountry.historic_countries.get(alpha_3=ids[0])
-                new_states[ids[0]] = Entity.model_construct(
-                    id=ids[0], kind="state", name=new_name if hist else None, aliases=[],
-                    state=None, service=None, unit_type=None, cow=None,
-                    note="added by the MME import")
+            for code in ids:
+                if code not in entities and code not in new_states:
+                    new_states[code] = _new_state(code, new_name or name)
             participants += [p for p in ids if p not in participants]
         if had_unknown:
             report.counts["'-9' participant dropped"] += 1
@@ -365,7 +372,7 @@ def select_sources(ds: Dataset, kinds: tuple[str, ...]) -> Dataset:
 
 def load_combined(data_dir: Path | None, mme: Path | None,
                   kinds: tuple[str, ...] = SOURCE_KINDS, *,
-                  check_quotes: bool = False) -> Dataset:
+                  check_quotes: bool = True) -> Dataset:
     """Return the curated dataset of ``data_dir`` with the MME CSV ``mme`` (if given),
     restricted to ``kinds``; raise DataError when ``mme`` is selected but not given."""
     from tiegraph.loaders.dataset import load_dataset

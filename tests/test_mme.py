@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tiegraph.graph.errors import DataError
 from tiegraph.loaders.dataset import load_dataset
@@ -70,6 +71,7 @@ def test_organisations_countries_and_groups(fixture_import) -> None:
     assert "Forces from 17 NATO nations" in ex.note
     assert fixture_import.exercises["mme2-2"].participants == ["TUR", "DEU"]
     assert fixture_import.entities["YUG"].name == "Yugoslavia"
+    assert {"LVA", "LTU"} <= set(fixture_import.entities)  # EST is curated
     assert "TUR" not in fixture_import.entities  # already curated
     counts = fixture_import.report.counts
     assert counts["organisation named in free text -> participant"] == 1
@@ -138,6 +140,8 @@ def test_real_file_counts(entities: dict) -> None:
     assert counts["free-text participant information kept"] == 325
     assert counts["row with an 'xx' start or end day"] == 1236
     assert counts["no exercise name ('' or '-9')"] == 1033
+    known = {**entities, **result.entities}
+    assert all(p in known for e in result.exercises.values() for p in e.participants)
     japan = [e for e in result.exercises.values() if "JPN" in e.participants]
     assert len(japan) == 244
     # the README says 213 with the United States; the file's own columns give 212
@@ -146,3 +150,29 @@ def test_real_file_counts(entities: dict) -> None:
         assert len(with_other) == n, other
         if bilateral is not None:
             assert sum(len(e.participants) == 2 for e in with_other) == bilateral
+
+
+def test_cli_sources_select_the_graph(tmp_path: Path) -> None:
+    """--with-mme adds the MME exercises to the files backend; --sources picks the kinds."""
+    from click.testing import CliRunner
+
+    from tiegraph.graph.cli import main
+
+    env = {"TIEGRAPH_CACHE": str(tmp_path), "TIEGRAPH_MME": ""}
+    runner = CliRunner()
+
+    def japan_uk(*args: str) -> int:
+        result = runner.invoke(main, ["densest", "--with", "Japan", "--json", *args], env=env)
+        assert result.exit_code == 0, result.output
+        rows = {r["b_id"]: r for r in yaml.safe_load(result.stdout)}
+        return rows["GBR"]["exercises"] if "GBR" in rows else 0
+
+    curated = japan_uk()
+    both = japan_uk("--with-mme", str(FIXTURE))
+    assert both == curated + 1  # the fixture's one Japan–UK exercise
+    assert japan_uk("--with-mme", str(FIXTURE), "--sources", "mme") == 1
+    assert japan_uk("--with-mme", str(FIXTURE), "--sources", "curated") == curated
+    bad = runner.invoke(main, ["densest", "--sources", "rand"], env=env)
+    assert bad.exit_code == 2 and "--sources 'rand'" in bad.output
+    none = runner.invoke(main, ["densest", "--sources", "mme"], env=env)
+    assert none.exit_code == 3 and "needs the MME CSV" in none.output
