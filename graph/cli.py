@@ -213,6 +213,7 @@ _COMMAND_MODULES = (
     ("tiegraph.graph.cli_network", ("centrality", "path", "communities", "export", "graph_stats")),
     ("tiegraph.queries.cli", ("query",)),
     ("tiegraph.graph.cli_bulk", ("bulk_load", "synthetic")),
+    ("tiegraph.graph.cli_reconcile", ("reconcile",)),
 )
 
 
