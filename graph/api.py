@@ -82,24 +82,49 @@ class FilesBackend(IndexedBackend):
 
     source: Source = "files"
 
-    def __init__(self, data_dir: Path | None = None, check_quotes: bool = False) -> None:
+    def __init__(self, data_dir: Path | None = None, check_quotes: bool = False,
+                 mme: Path | None = None, kinds: tuple[str, ...] | None = None) -> None:
+        from tiegraph.loaders.mme import SOURCE_KINDS
         from tiegraph.loaders.paths import default_data_dir
 
         self.data_dir = Path(data_dir or default_data_dir())
         self.check_quotes = check_quotes
+        #: the MME CSV to include (None: curated facts only) and the source kinds selected
+        self.mme = mme
+        self.kinds = kinds or SOURCE_KINDS
 
     @cached_property
     def dataset(self) -> Any:
-        """Return the validated :class:`loaders.dataset.Dataset` (raises DataError)."""
-        from tiegraph.loaders.dataset import load_dataset
+        """Return the validated :class:`loaders.dataset.Dataset`, with the MME exercises when
+        :attr:`mme` is set, restricted to :attr:`kinds` (raises DataError)."""
+        from tiegraph.loaders.mme import load_combined
 
-        return load_dataset(self.data_dir, check_quotes=self.check_quotes)
+        return load_combined(self.data_dir, self.mme, self.kinds, check_quotes=self.check_quotes)
 
     @cached_property
     def _index(self) -> dict[str, Any]:
-        from tiegraph.graph.index import load_or_build_index
+        import hashlib
 
-        return load_or_build_index(self.data_dir, lambda: self.dataset)
+        from tiegraph.graph.index import (
+            TieTable,
+            build_index,
+            cached_index,
+            content_key,
+            load_or_build_index,
+        )
+        from tiegraph.loaders.mme import SOURCE_KINDS
+
+        if self.mme is None and self.kinds == SOURCE_KINDS:
+            return load_or_build_index(self.data_dir, lambda: self.dataset)
+        try:
+            h = hashlib.sha256(content_key(self.data_dir).encode())
+            h.update(",".join(self.kinds).encode())
+            if self.mme is not None:
+                h.update(b"\0" + self.mme.read_bytes())
+        except OSError:
+            built = build_index(self.dataset)
+            return {"actors": built["actors"], "ties": TieTable.from_rows(built["ties"])}
+        return cached_index("combined", h.hexdigest(), lambda: build_index(self.dataset))
 
     @cached_property
     def depth_facts(self) -> list[Any]:
@@ -186,17 +211,25 @@ Backend = FilesBackend | Neo4jBackend
 
 
 def open_backend(source: Source | None = None, settings: Settings | None = None,
-                 data_dir: Path | None = None) -> Backend:
+                 data_dir: Path | None = None, mme: Path | None = None,
+                 kinds: tuple[str, ...] | None = None) -> Backend:
     """Return a backend: ``files`` (default) or ``neo4j`` (``TIEGRAPH_SOURCE`` picks when
-    ``source`` is None)."""
+    ``source`` is None). The files backend includes the MME CSV ``mme`` and keeps the
+    source ``kinds`` given (``curated``, ``mme``); the Neo4j backend answers from what
+    ``tiegraph load`` wrote."""
     source = source or os.environ.get("TIEGRAPH_SOURCE", "files")  # type: ignore[assignment]
     if source == "neo4j":
         from tiegraph.graph.settings import load_settings
+        from tiegraph.loaders.mme import SOURCE_KINDS
+
+        if kinds not in (None, SOURCE_KINDS):
+            raise ValueError("--sources selects what the files backend reads; the Neo4j "
+                             "graph holds what 'tiegraph load' wrote (load with --with-mme)")
 
         return Neo4jBackend(settings or load_settings())
     if source != "files":
         raise ValueError(f"unknown source {source!r}: use 'files' or 'neo4j'")
-    return FilesBackend(data_dir)
+    return FilesBackend(data_dir, mme=mme, kinds=kinds)
 
 
 def resolve(backend: Backend, name: str) -> str:

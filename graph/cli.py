@@ -18,6 +18,8 @@ from tiegraph.graph.clitools import (
     connection_options,
     emit,
     handle_errors,
+    mme_from,
+    mme_options,
     output_options,
     parse_weights,
     progress_enabled,
@@ -47,6 +49,7 @@ LAZY_COMMANDS = {
     "query": "tiegraph.queries.cli:query",
     "bulk-load": "tiegraph.graph.cli_bulk:bulk_load",
     "synthetic": "tiegraph.graph.cli_bulk:synthetic",
+    "reconcile": "tiegraph.graph.cli_reconcile:reconcile",
 }
 
 
@@ -129,22 +132,24 @@ def init(**kwargs: Any) -> None:
 @click.option("--quiet", "-q", is_flag=True,
               help="No progress on stderr (none is shown when stderr is not a terminal).")
 @connection_options
+@mme_options
 @output_options
 @handle_errors
 def load(data_dir: Path | None, dry_run: bool, prune: bool, quiet: bool, as_json: bool,
          as_csv: bool, **kwargs: Any) -> None:
     """Validate the data, then bring Neo4j to exactly that graph in one transaction.
 
-    Nothing is written if the data is invalid or the load fails midway.
+    Nothing is written if the data is invalid or the load fails midway. With --with-mme
+    (or TIEGRAPH_MME) the MME exercises are loaded beside the curated facts.
     """
     from tiegraph.graph.projection import project
-    from tiegraph.loaders.dataset import load_dataset
+    from tiegraph.loaders.mme import load_combined
     from tiegraph.loaders.neo4j_loader import load_graph, open_driver, translate_errors
 
     settings = settings_from(kwargs)
     show = not quiet and progress_enabled()
     with step("validating the data", show):
-        ds = load_dataset(data_dir)
+        ds = load_combined(data_dir, *mme_from(kwargs))
         spec = project(ds)
     with open_driver(settings, writes=True) as driver, translate_errors(settings, writes=True):
         if not show or dry_run:

@@ -9,6 +9,7 @@ import contextlib
 import functools
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -199,9 +200,35 @@ def settings_from(kwargs: dict[str, Any]) -> Any:
                          kwargs.pop("database"))
 
 
+def mme_options(func: F) -> F:
+    """Add ``--with-mme PATH`` (default ``TIEGRAPH_MME``) and ``--sources curated,mme``."""
+    func = click.option(
+        "--sources", "source_kinds", default=None, metavar="KINDS",
+        help="Which sources the graph draws on: a comma-separated list of curated (the fact "
+             "files) and mme (the MME data set; needs --with-mme). Default: all given.",
+    )(func)
+    return click.option(
+        "--with-mme", "mme", type=click.Path(path_type=Path, dir_okay=False), default=None,
+        help="Include the MME v7 exercises from this CSV (as published). TIEGRAPH_MME sets "
+             "the default.",
+    )(func)
+
+
+def mme_from(kwargs: dict[str, Any]) -> tuple[Path | None, tuple[str, ...]]:
+    """Return the MME CSV and the source kinds from the options in ``kwargs`` (removing them);
+    raise click.BadParameter for an unknown kind."""
+    from tiegraph.loaders.mme import mme_path, parse_source_kinds
+
+    try:
+        kinds = parse_source_kinds(kwargs.pop("source_kinds"))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--sources") from None
+    return mme_path(kwargs.pop("mme")), kinds
+
+
 def source_option(func: F) -> F:
-    """Add ``--source files|neo4j`` and the connection options."""
-    func = connection_options(func)
+    """Add ``--source files|neo4j``, the connection options and :func:`mme_options`."""
+    func = mme_options(connection_options(func))
     return click.option(
         "--source", type=click.Choice(["files", "neo4j"]), default=None,
         cls=SectionOption, section=CONNECTION,
@@ -246,11 +273,12 @@ def backend_from(kwargs: dict[str, Any]) -> Any:
     from tiegraph.graph.api import open_backend
 
     source = kwargs.pop("source") or os.environ.get("TIEGRAPH_SOURCE") or "files"
+    mme, kinds = mme_from(kwargs)
     if source != "neo4j":  # the files backend needs no settings: no .env is read
         for key in ("uri", "username", "password", "database"):
             kwargs.pop(key)
-        return open_backend(source, None)
-    return open_backend(source, settings_from(kwargs))
+        return open_backend(source, None, mme=mme, kinds=kinds)
+    return open_backend(source, settings_from(kwargs), mme=mme, kinds=kinds)
 
 
 def parse_weights(values: tuple[str, ...]) -> dict[str, float]:

@@ -39,8 +39,8 @@ if TYPE_CHECKING:
     from tiegraph.graph.ties import Tie
 
 _CODE = ("graph/schema.py", "graph/ties.py", "graph/index.py", "loaders/model.py",
-         "loaders/dataset.py", "loaders/yamlfile.py", "loaders/layout.py")
-FORMAT = 4  # 3: the participant count n of each tie; 4: the strict layout check
+         "loaders/dataset.py", "loaders/yamlfile.py", "loaders/layout.py", "loaders/mme.py")
+FORMAT = 5  # 3: the participant count n of each tie; 4: the strict layout check; 5: MME
 
 #: The string fields of :class:`graph.ties.Tie`, in order: the coded columns of a
 #: :class:`TieTable` (its last field, the participant count ``n``, is kept as it is).

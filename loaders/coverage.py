@@ -164,7 +164,7 @@ def ledger_report(ds: Dataset, data_dir: Path, texts: dict[str, str], *,
         if sid == FOOTNOTE_SOURCE:
             report.cited[sid] = {k for c in mine for k in footnotes_cited(c.locator)}
         else:
-            quotes = [fold_space(c.quote) for c in mine]
+            quotes = [fold_space(c.quote) for c in mine if c.quote]
             report.cited[sid] = {u.key for u in units if any(q in u.text for q in quotes)}
         report.ledgered[sid] = set()
     for i, entry in enumerate(ledger.get("entries") or []):
@@ -255,7 +255,7 @@ def claim_candidates(ds: Dataset) -> list[dict[str, Any]]:
             rows += [_candidate("same type and parties", a, b) for a in earlier
                      if int(b.when[:4]) - int(a.when[:4]) <= 1]
             before = [a for a in earlier if date_key(a.when, end=True) < date_key(b.when)]
-            if before and any(_SUPERLATIVE.search(c.quote) for c in b.citations):
+            if before and any(_SUPERLATIVE.search(c.quote or "") for c in b.citations):
                 rows.append(_candidate("'first' contradicted", b, before[-1]))
     return rows
 

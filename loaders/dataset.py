@@ -34,6 +34,7 @@ from tiegraph.loaders.model import (
     Source,
     Visit,
     article,
+    citation_problem,
     date_key,
     participants_of,
 )
@@ -423,8 +424,12 @@ def _check_citations(
                     )
                 continue
             dates.append(src.date)
+            if (wrong := citation_problem(cit, src)) is not None:
+                problems.append(f"{rec.where(loc)}: {fid}: {wrong}")
+                continue
             if (
                 texts is not None
+                and cit.quote is not None
                 and cit.source in texts
                 and fold_space(cit.quote) not in texts[cit.source]
             ):

@@ -98,7 +98,12 @@ class Strict(BaseModel):
 
 
 class Source(Strict):
+    """A source document (``kind: text``, its text in ``../shared/sources``) or a published
+    data set (``kind: dataset``, cited by row: a locator and no quote)."""
+
     id: Slug
+    kind: Literal["text", "dataset"] = "text"
+    version: str | None = None
     file: str
     title: str | None
     author: str | None
@@ -162,9 +167,23 @@ class Entity(Strict):
 
 
 class Citation(Strict):
+    """Where a fact is stated: a text source's locator and verbatim quote, or a data set's
+    row locator (no quote). Which one a source needs is checked against its ``kind``
+    (:func:`citation_problem`)."""
+
     source: Slug
     locator: Annotated[str, Field(min_length=1, max_length=200)]
-    quote: Annotated[str, Field(min_length=10, max_length=400)]
+    quote: Annotated[str, Field(min_length=10, max_length=400)] | None = None
+
+
+def citation_problem(citation: Citation, source: Source) -> str | None:
+    """Return why ``citation`` does not fit its source's kind (a text source needs a quote,
+    a data set takes none), or None when it fits."""
+    if source.kind == "text" and citation.quote is None:
+        return f"a citation of {source.id} needs a 'quote' (it is a text source)"
+    if source.kind == "dataset" and citation.quote is not None:
+        return f"a citation of {source.id} has no 'quote' (it is a data set: give the row)"
+    return None
 
 
 Citations = Annotated[list[Citation], Field(min_length=1)]
@@ -352,12 +371,18 @@ class Visit(Dated):
 Participants = Annotated[list[EntityId], Field(min_length=1)]
 
 
+ExerciseType = Literal["cpx", "air", "land", "sea", "amphibious", "cyber", "warfighting",
+                       "peacekeeping", "humanitarian"]
+
+
 class Exercise(Dated):
     type: Literal["exercise"]
     name: str
     participants: Annotated[list[EntityId], Field(min_length=2)]
     observers: list[EntityId] = []
     domain: Literal["maritime", "land", "air", "amphibious", "joint", "cyber", "space", "other"]
+    #: exercise types a data set records (MME's flags that are set: ``sea``, ``cpx``, …)
+    types: list[ExerciseType] = []
 
 
 class Deployment(Dated):

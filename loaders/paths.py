@@ -18,10 +18,21 @@ def default_data_dir() -> Path:
     return here.parent / "data"
 
 
+def _shared_dir(env: str, name: str) -> Path | None:
+    """Return the folder ``$env`` or ``../shared/<name>`` beside the checkout (None if absent)."""
+    if value := os.environ.get(env):
+        return Path(value)
+    candidate = Path(__file__).resolve().parents[2] / "shared" / name
+    return candidate if candidate.is_dir() else None
+
+
 def default_sources_dir() -> Path | None:
     """Return the folder of the source texts (``TIEGRAPH_SOURCES`` or ``../shared/sources``
     beside the checkout), or None when it is absent."""
-    if env := os.environ.get("TIEGRAPH_SOURCES"):
-        return Path(env)
-    candidate = Path(__file__).resolve().parents[2] / "shared" / "sources"
-    return candidate if candidate.is_dir() else None
+    return _shared_dir("TIEGRAPH_SOURCES", "sources")
+
+
+def default_datasets_dir() -> Path | None:
+    """Return the folder of the peer data sets (``TIEGRAPH_DATASETS`` or ``../shared/datasets``
+    beside the checkout), or None when it is absent."""
+    return _shared_dir("TIEGRAPH_DATASETS", "datasets")

@@ -373,3 +373,38 @@ def test_load_removes_a_few_facts_without_prune(db, neo4j_settings, spec, tmp_pa
                                 env=cli_env(neo4j_settings))
     assert result.exit_code == 0, result.output
     assert "refused" not in result.output
+
+
+MME_FIXTURE = Path(__file__).parent / "fixtures" / "datasets" / "mme_v7.csv"
+
+
+def test_load_with_mme_matches_files_backend(db, neo4j_settings, tmp_path):
+    """Curated facts and MME exercises load as one graph: densest agrees on both backends,
+    the MME citation has a locator and no quote, the type flags are properties; a bad MME
+    file writes nothing."""
+    driver, database = db
+    runner = CliRunner()
+    env = cli_env(neo4j_settings)
+    mme = ["--with-mme", str(MME_FIXTURE)]
+    loaded = runner.invoke(main, ["load", "--quiet", *mme], env=env)
+    assert loaded.exit_code == 0, loaded.output
+    with driver.session(database=database) as session:
+        row = session.run(
+            "MATCH (e:Exercise {id: $id})-[c:CITES]->(s:Source) RETURN e.types AS types, "
+            "c.locator AS locator, c.quote AS quote, s.kind AS kind, s.version AS version",
+            id="mme1").single()
+    assert dict(row) == {"types": ["sea"], "locator": "MME v7, MMEID mme1, row 2",
+                         "quote": None, "kind": "dataset", "version": "7"}
+    files = runner.invoke(main, ["densest", "--with", "Japan", "--json", *mme], env=env)
+    neo = runner.invoke(main, ["densest", "--with", "Japan", "--json", "--source", "neo4j"],
+                        env=env)
+    assert files.exit_code == 0 and neo.exit_code == 0, neo.output
+    assert yaml.safe_load(files.stdout) == yaml.safe_load(neo.stdout)
+    before = database_fingerprint(driver, database)
+    bad = tmp_path / "mme_v7.csv"
+    bad.write_text(MME_FIXTURE.read_text(encoding="utf-8").replace("Turkey", "Lemuria"),
+                   encoding="utf-8")
+    result = runner.invoke(main, ["load", "--with-mme", str(bad)], env=env)
+    assert result.exit_code == 3
+    assert "'Lemuria' (line 4)" in result.output
+    assert database_fingerprint(driver, database) == before
