@@ -84,8 +84,7 @@ class FilesBackend(IndexedBackend):
 
     def __init__(self, data_dir: Path | None = None, check_quotes: bool = False,
                  mme: Path | None = None, kinds: tuple[str, ...] | None = None) -> None:
-        from tiegraph.loaders.mme import SOURCE_KINDS
-        from tiegraph.loaders.paths import default_data_dir
+        from tiegraph.loaders.paths import SOURCE_KINDS, default_data_dir
 
         self.data_dir = Path(data_dir or default_data_dir())
         self.check_quotes = check_quotes
@@ -112,7 +111,7 @@ class FilesBackend(IndexedBackend):
             content_key,
             load_or_build_index,
         )
-        from tiegraph.loaders.mme import SOURCE_KINDS
+        from tiegraph.loaders.paths import SOURCE_KINDS
 
         if self.mme is None and self.kinds == SOURCE_KINDS:
             return load_or_build_index(self.data_dir, lambda: self.dataset)
@@ -220,7 +219,7 @@ def open_backend(source: Source | None = None, settings: Settings | None = None,
     source = source or os.environ.get("TIEGRAPH_SOURCE", "files")  # type: ignore[assignment]
     if source == "neo4j":
         from tiegraph.graph.settings import load_settings
-        from tiegraph.loaders.mme import SOURCE_KINDS
+        from tiegraph.loaders.paths import SOURCE_KINDS
 
         if kinds not in (None, SOURCE_KINDS):
             raise ValueError("--sources selects what the files backend reads; the Neo4j "

@@ -217,7 +217,7 @@ def mme_options(func: F) -> F:
 def mme_from(kwargs: dict[str, Any]) -> tuple[Path | None, tuple[str, ...]]:
     """Return the MME CSV and the source kinds from the options in ``kwargs`` (removing them);
     raise click.BadParameter for an unknown kind."""
-    from tiegraph.loaders.mme import mme_path, parse_source_kinds
+    from tiegraph.loaders.paths import mme_path, parse_source_kinds
 
     try:
         kinds = parse_source_kinds(kwargs.pop("source_kinds"))

@@ -28,7 +28,6 @@ names the data set (:data:`MME_SOURCE`, the one declaration of it), its version 
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -40,6 +39,7 @@ from pydantic import ValidationError
 from tiegraph.graph.errors import DataError
 from tiegraph.loaders.dates import date_key
 from tiegraph.loaders.model import Citation, Entity, Exercise, FactBase, Source
+from tiegraph.loaders.paths import MME_ENV, SOURCE_KINDS
 
 if TYPE_CHECKING:
     from tiegraph.loaders.dataset import Dataset
@@ -311,31 +311,6 @@ def load_mme(path: Path, entities: dict[str, Entity]) -> MMEImport:
 # --- one graph, two kinds of source ---------------------------------------------------------
 
 #: The kinds of source a graph can draw on: the curated fact files and the MME data set.
-SOURCE_KINDS = ("curated", "mme")
-MME_ENV = "TIEGRAPH_MME"
-
-
-def parse_source_kinds(text: str | None) -> tuple[str, ...]:
-    """Return the source kinds a ``--sources`` value names (``curated,mme``; None: all), in
-    :data:`SOURCE_KINDS` order; raise ValueError for an unknown or empty one."""
-    if text is None:
-        return SOURCE_KINDS
-    kinds = {k.strip() for k in text.split(",") if k.strip()}
-    if not kinds or kinds - set(SOURCE_KINDS):
-        raise ValueError(f"--sources {text!r}: give a comma-separated list of "
-                         f"{', '.join(SOURCE_KINDS)}")
-    return tuple(k for k in SOURCE_KINDS if k in kinds)
-
-
-def mme_path(explicit: Path | None) -> Path | None:
-    """Return the MME CSV to include: ``explicit`` (``--with-mme``), else ``TIEGRAPH_MME``,
-    else None (curated facts only)."""
-    if explicit is not None:
-        return explicit
-    env = os.environ.get(MME_ENV)
-    return Path(env) if env else None
-
-
 def fact_source_kinds(ds: Dataset, fact: FactBase) -> set[str]:
     """Return the kinds of source (``curated``, ``mme``) that cite ``fact``."""
     return {"mme" if c.source == MME_SOURCE.id else "curated" for c in fact.citations}

@@ -36,3 +36,29 @@ def default_datasets_dir() -> Path | None:
     """Return the folder of the peer data sets (``TIEGRAPH_DATASETS`` or ``../shared/datasets``
     beside the checkout), or None when it is absent."""
     return _shared_dir("TIEGRAPH_DATASETS", "datasets")
+
+
+#: The kinds of source a graph can draw on (``--sources``): the curated fact files, MME.
+SOURCE_KINDS = ("curated", "mme")
+MME_ENV = "TIEGRAPH_MME"
+
+
+def parse_source_kinds(text: str | None) -> tuple[str, ...]:
+    """Return the source kinds a ``--sources`` value names (``curated,mme``; None: all), in
+    :data:`SOURCE_KINDS` order; raise ValueError for an unknown or empty one."""
+    if text is None:
+        return SOURCE_KINDS
+    kinds = {k.strip() for k in text.split(",") if k.strip()}
+    if not kinds or kinds - set(SOURCE_KINDS):
+        raise ValueError(f"--sources {text!r}: give a comma-separated list of "
+                         f"{', '.join(SOURCE_KINDS)}")
+    return tuple(k for k in SOURCE_KINDS if k in kinds)
+
+
+def mme_path(explicit: Path | None) -> Path | None:
+    """Return the MME CSV to include: ``explicit`` (``--with-mme``), else ``TIEGRAPH_MME``,
+    else None (curated facts only)."""
+    if explicit is not None:
+        return explicit
+    env = os.environ.get(MME_ENV)
+    return Path(env) if env else None
