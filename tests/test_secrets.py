@@ -76,8 +76,9 @@ def cases(settings: Settings, tmp: Path) -> dict[str, Case]:
     facts.write_text(facts.read_text().replace("host: JPN", "host: XYZ-NOWHERE", 1))
     small = str(SMALL)
     return {
-        "load": Case(["load", "--quiet", "--data", small], 0, {}),
-        "load with progress": Case(["load", "--data", small], 0, {}),
+        # --prune: the session's database may hold another graph (the guard has its own tests)
+        "load": Case(["load", "--quiet", "--prune", "--data", small], 0, {}),
+        "load with progress": Case(["load", "--prune", "--data", small], 0, {}),
         "load --dry-run": Case(["load", "--dry-run", "--data", small], 0, {}),
         "init": Case(["init"], 0, {}),
         "densest --source neo4j": Case(["densest", "--source", "neo4j", "--top", "3"], 0, {}),
