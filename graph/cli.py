@@ -16,6 +16,7 @@ from tiegraph.graph.clitools import (
     Group,
     backend_from,
     connection_options,
+    echo_text,
     emit,
     handle_errors,
     mme_from,
@@ -241,8 +242,8 @@ def densest(focus: str | None, measure: str, weights: tuple[str, ...], pair_kind
             ["a_id", "b_id"] if as_json or as_csv else []))
         if not (as_json or as_csv):
             for line in readout.disagreement_notes(by_measure):
-                click.echo(line)
-            click.echo(f"legend: ranks under each measure (weights: defaults"
+                echo_text(line)
+            echo_text(f"legend: ranks under each measure (weights: defaults"
                        f"{', ' + ' '.join(weights) + ' for ' + measure if weights else ''}); "
                        f"window: {readout.window_text(window)}; {readout.TIE}.")
         return
@@ -263,11 +264,11 @@ def densest(focus: str | None, measure: str, weights: tuple[str, ...], pair_kind
     emit(rows, as_json, as_csv, columns)
     if not (as_json or as_csv):
         for line in readout.rank_notes(rows, measure):
-            click.echo(line)
+            echo_text(line)
         if why:
             for line in readout.why_lines(deep):
-                click.echo(line)
-        click.echo(readout.legend(measure, parsed, window, rows))
+                echo_text(line)
+        echo_text(readout.legend(measure, parsed, window, rows))
 
 
 @main.command()

@@ -156,6 +156,24 @@ def terminal_width() -> int | None:
     return shutil.get_terminal_size().columns
 
 
+def echo_text(line: str) -> None:
+    """Print one line of prose under a table (a note, a legend): control characters from the
+    data escaped, wrapped to the terminal's width when stdout is one (continuation lines
+    indented two more spaces); return None."""
+    import textwrap
+
+    from tiegraph.graph.output import escape_controls
+
+    line = escape_controls(line)
+    width = terminal_width()
+    if width is None or len(line) <= width:
+        click.echo(line)
+        return
+    indent = line[:len(line) - len(line.lstrip())]
+    click.echo("\n".join(textwrap.wrap(line.lstrip(), width, initial_indent=indent,
+                                        subsequent_indent=indent + "  ")))
+
+
 def emit(rows: list[dict[str, Any]] | dict[str, list[dict[str, Any]]], as_json: bool,
          as_csv: bool, columns: list[str] | None = None) -> None:
     """Print rows (or named sections of rows: one JSON object, titled tables, CSV only for

@@ -277,3 +277,18 @@ def test_progress_is_shown_on_a_terminal_only(tmp_path: Path, capsys: pytest.Cap
     with step("waiting", enabled=True):
         pass
     assert capsys.readouterr().err.endswith("waiting … done in 0.0 s\n")
+
+
+def test_notes_under_a_table_wrap_on_a_terminal(monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    from tiegraph.graph import clitools
+
+    note = "legend: " + "word " * 30 + "\x1b[31m"
+    monkeypatch.setattr(clitools, "terminal_width", lambda: 40)
+    clitools.echo_text(note)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) > 1 and all(len(line) <= 40 for line in lines)
+    assert lines[1].startswith("  word") and "\x1b" not in "".join(lines)
+    monkeypatch.setattr(clitools, "terminal_width", lambda: None)  # piped: one line
+    clitools.echo_text(note)
+    assert len(capsys.readouterr().out.splitlines()) == 1
