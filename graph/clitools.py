@@ -210,12 +210,15 @@ def connection_options(func: F) -> F:
     return func
 
 
+#: The parameter names of :func:`connection_options`, in load_settings' order.
+CONNECTION_KEYS = ("uri", "username", "password", "database")
+
+
 def settings_from(kwargs: dict[str, Any]) -> Any:
     """Return Settings from the connection options in ``kwargs`` (removing them)."""
     from tiegraph.graph.settings import load_settings
 
-    return load_settings(kwargs.pop("uri"), kwargs.pop("username"), kwargs.pop("password"),
-                         kwargs.pop("database"))
+    return load_settings(*(kwargs.pop(key) for key in CONNECTION_KEYS))
 
 
 def mme_options(func: F) -> F:
@@ -293,7 +296,7 @@ def backend_from(kwargs: dict[str, Any]) -> Any:
     source = kwargs.pop("source") or os.environ.get("TIEGRAPH_SOURCE") or "files"
     mme, kinds = mme_from(kwargs)
     if source != "neo4j":  # the files backend needs no settings: no .env is read
-        for key in ("uri", "username", "password", "database"):
+        for key in CONNECTION_KEYS:
             kwargs.pop(key)
         return open_backend(source, None, mme=mme, kinds=kinds)
     return open_backend(source, settings_from(kwargs), mme=mme, kinds=kinds)

@@ -207,27 +207,13 @@ def test_explain_prints_one_heading_per_tie_with_its_citations_below() -> None:
 # --- help, completion and start-up --------------------------------------------------------------
 
 
-def _all_commands() -> list[tuple[str, object]]:
-    import click
-
-    out = []
-
-    def walk(prefix: str, cmd: click.Command) -> None:
-        out.append((prefix, cmd))
-        if isinstance(cmd, click.Group):
-            ctx = click.Context(cmd)
-            for name in cmd.list_commands(ctx):
-                walk(f"{prefix} {name}".strip(), cmd.get_command(ctx, name))
-
-    walk("", main)
-    return out
-
-
 def test_every_option_of_every_command_has_help() -> None:
     import click
 
-    missing = [f"tiegraph {name} {param.opts[0]}" for name, cmd in _all_commands()
-               for param in cmd.params  # type: ignore[attr-defined]
+    from tests.test_secrets import all_commands, command_at  # one walk of the command tree
+
+    missing = [f"tiegraph {' '.join(path)} {param.opts[0]}" for path in all_commands(main)
+               for param in command_at(path).params
                if isinstance(param, click.Option) and not param.hidden and not param.help]
     assert missing == []
 
