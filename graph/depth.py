@@ -129,8 +129,7 @@ def _part_key(part: tuple[str, str | None]) -> tuple[str, str]:
 
 DEPTH_CYPHER = """
 MATCH (f:Fact) WHERE f.type IN $types AND coalesce(f.status, '') <> 'planned'
-OPTIONAL MATCH (f)-[:INVOLVES]->(x)
-WITH f, collect(DISTINCT x.id) AS actors
+WITH f, coalesce(f.actors, []) AS actors
 OPTIONAL MATCH (p:Actor)-[r:PARTICIPATED_IN {role: 'participant'}]->(f)
 WHERE f.type = 'exercise'
 OPTIONAL MATCH (p)-[:BELONGS_TO]->(s:Service)

@@ -38,7 +38,7 @@ CommunityMethod = Literal["louvain", "greedy"]
 
 #: Node groups and relationship types of the full graph (see :func:`full_graph`).
 FULL_GROUPS = ("Actor", "Fact")
-FULL_REL_TYPES = ("PARTICIPATED_IN", "INVOLVES", "SIGNED", "HAS_SESSION", "BELONGS_TO")
+FULL_REL_TYPES = ("PARTICIPATED_IN", "SIGNED", "HAS_SESSION", "BELONGS_TO")
 
 #: :func:`actor_graph` sorts ties by one int64 key (pair, date, fact) while it fits below this.
 _ONE_KEY_LIMIT = 2**62
@@ -199,8 +199,9 @@ def full_graph(spec: GraphSpec) -> nx.Graph:
     Nodes: every Actor (states, organisations, services, agencies, units) and every Fact of
     the projection, with ``name``, ``group`` (``Actor``/``Fact``) and ``kind`` (the entity
     kind, e.g. ``unit``, or the fact type, e.g. ``exercise``). Edges: the relationships in
-    :data:`FULL_REL_TYPES` (an actor to the facts it takes part in, a fact to its top-level
-    actors, a session to its series, a unit to its service, a service to its state), merged
+    :data:`FULL_REL_TYPES` (an entity to the facts it takes part in — a unit to its exercise,
+    a party to its agreement —, a session to its series, a unit to its service, a service to
+    its state), merged
     per node pair; ``types`` lists the merged relationship types. Left out on purpose: Source
     and Claim nodes with CITES and HAS_CLAIM (evidence, not ties), and the derived
     actor-to-actor edges EXERCISED_WITH, VISITED and MEMBER_OF, each of which repeats a path

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from tiegraph.graph.schema import ENTITY_LABELS, FACT_LABELS, NODE_TYPES, REL_TYPES
+from tiegraph.graph.schema import ENTITY_LABELS, FACT_LABELS, NODE_TYPES, REL_TYPES, actor_keys
 from tiegraph.graph.ties import tie_category
 from tiegraph.loaders.dates import date_key, precision
 from tiegraph.loaders.model import (
@@ -99,6 +99,9 @@ def _fact_props(ds: Dataset, fact: FactBase) -> dict[str, Any]:
         when_end=date_key(when, end=True) if when else None,
         year=int(when[:4]) if when else None,
         precision=precision(when) if when else None,
+        actors=ds.actors_of(fact),
+        since=_day(fact.start) if isinstance(fact, Membership) else None,
+        until=_day(fact.end, end=True) if isinstance(fact, Membership) else None,
         sources=sorted({c.source for c in fact.citations}),
     )
     return props
@@ -117,6 +120,7 @@ def project(ds: Dataset) -> GraphSpec:
         label = ENTITY_LABELS[ent.kind]
         props = ent.model_dump()
         props["name"] = ds.name_of(eid)
+        props["keys"] = actor_keys(eid, props["name"], ent.aliases)
         if ent.kind == "state":
             props["iso3"] = eid
         spec.add_node(eid, label, props)
@@ -131,8 +135,6 @@ def project(ds: Dataset) -> GraphSpec:
                          n=n)
         for eid, role in participants_of_fact(ds, fact):
             spec.add_rel("PARTICIPATED_IN", eid, fid, role, role=role)
-        for actor in ds.actors_of(fact):
-            spec.add_rel("INVOLVES", fid, actor)
         tie = {
             "fact": fid,
             "category": tie_category(fact),
@@ -143,6 +145,7 @@ def project(ds: Dataset) -> GraphSpec:
         if isinstance(fact, Agreement):
             for party in fact.parties:
                 spec.add_rel("SIGNED", party, fid, fact=fid, date=fact.signed,
+                             date_start=_day(fact.signed), date_end=_day(fact.signed, end=True),
                              status=fact.status, sources=sources)
         elif isinstance(fact, Exercise):
             actors = sorted({ds.actor_of(p) for p in fact.participants})
@@ -153,7 +156,8 @@ def project(ds: Dataset) -> GraphSpec:
                          person=fact.person, **tie)
         elif isinstance(fact, Membership):
             spec.add_rel("MEMBER_OF", fact.member, fact.organisation, fid, fact=fid,
-                         start=fact.start, end=fact.end, role=fact.role, sources=sources)
+                         start=fact.start, end=fact.end, since=_day(fact.start),
+                         until=_day(fact.end, end=True), role=fact.role, sources=sources)
         elif isinstance(fact, DialogueSession):
             spec.add_rel("HAS_SESSION", fact.series, fid)
         _add_claims(spec, fact)
@@ -161,11 +165,17 @@ def project(ds: Dataset) -> GraphSpec:
 
 
 def participants_of_fact(ds: Dataset, fact: FactBase) -> list[tuple[str, str]]:
-    """Return the (entity, role) pairs named by the fact itself (sessions: none; their
-    parties are reached through the series)."""
-    if isinstance(fact, DialogueSession):
+    """Return the (entity, role) pairs that become PARTICIPATED_IN relationships: those named
+    by the fact itself, except an agreement's parties (their one relationship is SIGNED) and
+    a session's (reached through its series)."""
+    if isinstance(fact, DialogueSession | Agreement):
         return []
     return ds.parties_of(fact)
+
+
+def _day(value: str | None, *, end: bool = False) -> str | None:
+    """Return the first (or, with ``end``, last) day of the period a date covers, or None."""
+    return date_key(value, end=end) if value else None
 
 
 def _add_claims(spec: GraphSpec, fact: FactBase) -> None:

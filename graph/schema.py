@@ -7,7 +7,9 @@ module; a new property or type is added here and nowhere else.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
+from typing import Any
 
 # --- nodes ----------------------------------------------------------------------------------
 
@@ -22,7 +24,7 @@ class NodeType:
     properties: tuple[str, ...]
 
 
-_ACTOR_PROPS = ("id", "name", "kind", "aliases", "state", "note")
+_ACTOR_PROPS = ("id", "name", "kind", "aliases", "keys", "state", "note")
 _FACT_PROPS = (
     "id",
     "type",
@@ -36,6 +38,7 @@ _FACT_PROPS = (
     "when_start",
     "when_end",
     "year",
+    "actors",
     "precision",
     "status",
     "location",
@@ -76,7 +79,7 @@ NODE_TYPES: dict[str, NodeType] = {
         NodeType("IndustrialProject", "Fact", "defense-industrial cooperation",
                  (*_FACT_PROPS, "participants")),
         NodeType("Membership", "Fact", "a spell of membership or formal partnership",
-                 (*_FACT_PROPS, "member", "organisation", "role")),
+                 (*_FACT_PROPS, "member", "organisation", "role", "since", "until")),
         NodeType("Source", "Source", "a source document or a published data set",
                  ("id", "kind", "version", "file", "title", "author", "publisher", "date",
                   "address", "note")),
@@ -156,22 +159,26 @@ REL_TYPES: dict[str, RelType] = {
         RelType("BELONGS_TO", "Service|Agency|Unit", "State|Service",
                 "a unit to its service, a service or agency to its state", ("key",)),
         RelType("SIGNED", "State|Organisation", "Agreement",
-                "a party to an agreement (date = signature, status as reported)",
-                ("key", "fact", "date", "status", "sources")),
+                "a party to an agreement, the only relationship between the two (date = "
+                "signature as written, date_start/date_end = the days it covers, status as "
+                "reported)",
+                ("key", "fact", "date", "date_start", "date_end", "status", "sources")),
         RelType("PARTICIPATED_IN", "Actor", "Fact",
-                "an entity named in a fact, with its role (party, participant, observer, "
-                "visitor, host, member, organisation)", ("key", "role")),
-        RelType("INVOLVES", "Fact", "State|Organisation",
-                "a fact to each top-level actor it involves (units and services map to their "
-                "state): the basis of every dyadic count", ("key",)),
+                "an entity named in a fact other than an agreement, with its role (party of "
+                "a dialogue series, participant, observer, visitor, host, member, "
+                "organisation); the fact's `actors` property lists the top-level actors "
+                "(states, organisations) it involves, units and services mapped to their "
+                "state: the basis of every dyadic count", ("key", "role")),
         RelType("EXERCISED_WITH", "State|Organisation", "State|Organisation",
                 "two actors whose forces took part in the same exercise (one edge per pair and "
                 "exercise; from the smaller id to the larger)", _TIE_PROPS),
         RelType("VISITED", "Actor", "State|Organisation",
                 "a visitor (official's agency, state, service or unit) to its host",
                 (*_TIE_PROPS, "kind", "role", "person")),
-        RelType("MEMBER_OF", "Actor", "Organisation", "a membership spell",
-                ("key", "fact", "start", "end", "role", "sources")),
+        RelType("MEMBER_OF", "Actor", "Organisation",
+                "a membership spell (start and end as written; since/until = its first and "
+                "last day)", ("key", "fact", "start", "end", "since", "until", "role",
+                               "sources")),
         RelType("HAS_SESSION", "DialogueSeries", "DialogueSession",
                 "a dialogue series to each of its dated sessions", ("key",)),
         RelType("CITES", "Fact|Claim", "Source",
@@ -180,6 +187,32 @@ REL_TYPES: dict[str, RelType] = {
                 "a fact to each claim about one of its disputed fields", ("key",)),
     )
 }
+
+
+#: Properties stored in Neo4j as ``date`` values (the first and last day of the period a date
+#: as written covers: "2016-10" -> 2016-10-01 ... 2016-10-31). The projection and the files
+#: backend hold them as ISO strings; :func:`to_db` and :func:`from_db` convert at the driver.
+TEMPORAL_PROPERTIES = frozenset(
+    {"when_start", "when_end", "since", "until", "date_start", "date_end"}
+)
+
+
+def to_db(props: dict[str, Any]) -> dict[str, Any]:
+    """Return ``props`` with each :data:`TEMPORAL_PROPERTIES` value (an ISO date string) as a
+    :class:`datetime.date`, which the driver sends as a Neo4j ``date``."""
+    if TEMPORAL_PROPERTIES.isdisjoint(props):
+        return props
+    return {k: (datetime.date.fromisoformat(v) if k in TEMPORAL_PROPERTIES and isinstance(v, str)
+                else v) for k, v in props.items()}
+
+
+def from_db(props: dict[str, Any]) -> dict[str, Any]:
+    """Return ``props`` read from Neo4j with each temporal value back as its ISO string (the
+    projection's form, so that a read graph compares equal to the wanted one)."""
+    if TEMPORAL_PROPERTIES.isdisjoint(props):
+        return props
+    return {k: (v.iso_format() if k in TEMPORAL_PROPERTIES and hasattr(v, "iso_format") else v)
+            for k, v in props.items()}
 
 
 def constraint_statements() -> list[str]:
@@ -195,12 +228,22 @@ def constraint_statements() -> list[str]:
         "CREATE INDEX actor_name IF NOT EXISTS FOR (n:Actor) ON (n.name)",
         "CREATE INDEX state_name IF NOT EXISTS FOR (n:State) ON (n.name)",
         "CREATE INDEX agreement_kind IF NOT EXISTS FOR (n:Agreement) ON (n.kind)",
+        # exact, case-blind lookups by id, name or alias (the queries' actor parameters):
+        # each Actor's ``keys`` (see actor_keys) as whole values, not words
+        "CREATE FULLTEXT INDEX actor_keys IF NOT EXISTS FOR (n:Actor) ON EACH [n.keys] "
+        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'keyword'}}",
     ]
     stmts += [
         f"CREATE INDEX rel_{t.lower()}_key IF NOT EXISTS FOR ()-[r:{t}]-() ON (r.key)"
         for t in REL_TYPES
     ]
     return stmts
+
+
+def actor_keys(actor_id: str, name: str, aliases: list[str] | None) -> list[str]:
+    """Return an actor's lookup keys: its id, name and aliases in lower case, sorted and
+    without repeats (the ``keys`` property that the ``actor_keys`` index holds)."""
+    return sorted({k.lower() for k in (actor_id, name, *(aliases or ()))})
 
 
 def check_label(label: str) -> str:

@@ -5,7 +5,7 @@ one pair of top-level actors it involves. A multilateral exercise of four states
 and six ties; each of them knows ``n = 4``, the number of actors of its fact, so that a
 measure can tell a bilateral tie (``n = 2``) from a multilateral one and weight it.
 Both backends return the same :class:`Tie` list: ``ties_from_dataset`` from the bundled files,
-``ties_from_neo4j`` from the loaded graph (through its ``INVOLVES`` edges).
+``ties_from_neo4j`` from the loaded graph (each fact's ``actors`` property).
 """
 
 from __future__ import annotations
@@ -127,11 +127,10 @@ def ties_from_dataset(ds: Dataset) -> list[Tie]:
 
 
 TIES_CYPHER = """
-MATCH (f:Fact)-[:INVOLVES]->(x)
+MATCH (f:Fact)
 WHERE f.category IS NOT NULL
-WITH f, collect(x.id) AS actors
 RETURN f.id AS fact, f.category AS category, f.when AS when, f.terminated AS terminated,
-       actors
+       f.actors AS actors
 """
 
 

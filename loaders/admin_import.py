@@ -33,7 +33,14 @@ from typing import Any
 
 from tiegraph.graph.errors import ConfigError, LocalServerError, RefusedError
 from tiegraph.graph.projection import GraphSpec
-from tiegraph.graph.schema import GROUP_LABELS, NODE_TYPES, REL_TYPES, check_label, check_rel_type
+from tiegraph.graph.schema import (
+    GROUP_LABELS,
+    NODE_TYPES,
+    REL_TYPES,
+    TEMPORAL_PROPERTIES,
+    check_label,
+    check_rel_type,
+)
 
 #: Separator of list elements in the importer's CSV (``--array-delimiter``): the ASCII unit
 #: separator, which no curated text contains (checked while writing).
@@ -117,12 +124,13 @@ class _File:
     def row(self, fixed: list[str], props: dict[str, Any], where: str, skip: str = "") -> None:
         types = self.types
         for key, value in props.items():
-            kind = _CSV_TYPES.get(type(value))
+            temporal = key in TEMPORAL_PROPERTIES  # an ISO string, imported as a date
+            kind = "date" if temporal else _CSV_TYPES.get(type(value))
             known = types.get(key)
             if kind is not None and kind == known or key == skip:
                 continue
             if known is None or kind is None:  # a new column, or a list
-                kind = _csv_type(value, f"{where}.{key}")
+                kind = "date" if temporal else _csv_type(value, f"{where}.{key}")
                 if known is None:
                     if kind is not None:  # an empty list: the column takes the others' type
                         types[key] = kind

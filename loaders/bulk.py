@@ -55,6 +55,7 @@ from pydantic import ValidationError
 from tiegraph.graph.api import IndexedBackend
 from tiegraph.graph.errors import DataError
 from tiegraph.graph.projection import GraphSpec, Node, Rel, project
+from tiegraph.graph.schema import from_db
 from tiegraph.loaders.dataset import (
     _FACT_ADAPTER,
     Dataset,
@@ -504,7 +505,7 @@ class SeriesRef:
     """What the validation pass keeps of a dialogue series (about 2.5% of the facts, so the
     only per-fact state held): what a session of it reads when it is checked (that its series
     exists and is one) and projected (the series' name for its caption, its parties for
-    INVOLVES). Its citations, description and the rest are not kept."""
+    its ``actors``). Its citations, description and the rest are not kept."""
 
     id: str
     name: str
@@ -856,7 +857,7 @@ class Spool:
 
 #: Which end of a relationship owns it (the fact it belongs to); actor-to-actor relationships
 #: are owned by the fact named in their ``fact`` property.
-_OWNER_START = frozenset({"CITES", "INVOLVES", "HAS_CLAIM", "BELONGS_TO"})
+_OWNER_START = frozenset({"CITES", "HAS_CLAIM", "BELONGS_TO"})
 _OWNER_END = frozenset({"PARTICIPATED_IN", "SIGNED", "HAS_SESSION"})
 _ACTOR_TIES = ("EXERCISED_WITH", "VISITED", "MEMBER_OF")
 
@@ -871,7 +872,7 @@ def _owner(rel: Rel) -> str:
 
 def _node(labels: list[str], props: dict[str, Any], group: str) -> Node:
     rest = sorted(lbl for lbl in labels if lbl != group)
-    return Node(props["id"], (group, *rest), dict(props))
+    return Node(props["id"], (group, *rest), from_db(props))
 
 
 #: Per group: the relationships read with a node (those it may own), as Cypher patterns.
@@ -886,7 +887,7 @@ _INCIDENT = {
 
 def read_owned(tx: Any, wanted: GraphSpec) -> GraphSpec:
     """Return what the database holds of the nodes in ``wanted`` and of every relationship
-    they own: a fact's citations, participations, INVOLVES, SIGNED, HAS_SESSION, claims and
+    they own: a fact's citations, participations, SIGNED, HAS_SESSION, claims and
     its actor-to-actor ties (EXERCISED_WITH, VISITED, MEMBER_OF); an entity's BELONGS_TO.
     Stale relationships (a fact whose participants changed) are included, so the difference
     to ``wanted`` deletes them."""
@@ -897,7 +898,6 @@ def read_owned(tx: Any, wanted: GraphSpec) -> GraphSpec:
     for node in wanted.nodes.values():
         by_group[node.labels[0]].append(node.id)
     claims: list[str] = []
-    involved: dict[str, list[str]] = {}
     roles: dict[str, dict[str, list[str]]] = {}
 
     def read(group: str, ids: list[str]) -> None:
@@ -912,15 +912,13 @@ def read_owned(tx: Any, wanted: GraphSpec) -> GraphSpec:
             for rel_type, other, props in rec["o"]:
                 if rel_type in _OWNER_START:
                     current.rels[props["key"]] = Rel(props["key"], rel_type, nid, other,
-                                                     props)
-                if rel_type == "INVOLVES":
-                    involved.setdefault(nid, []).append(other)
-                elif rel_type == "HAS_CLAIM":
+                                                     from_db(props))
+                if rel_type == "HAS_CLAIM":
                     claims.append(other)
             for rel_type, other, props in rec["i"]:
                 if rel_type in _OWNER_END:
                     current.rels[props["key"]] = Rel(props["key"], rel_type, other, nid,
-                                                     props)
+                                                     from_db(props))
                 if rel_type == "PARTICIPATED_IN":
                     roles.setdefault(nid, {}).setdefault(props.get("role", ""), []).append(
                         other)
@@ -942,7 +940,8 @@ def read_owned(tx: Any, wanted: GraphSpec) -> GraphSpec:
             keys[rel.type].add(rel.key)
     for fid in facts:
         old_type = current.nodes[fid].props.get("type")
-        actors_of = sorted(set(involved.get(fid, ()))) if old_type == "exercise" else []
+        old_actors = current.nodes[fid].props.get("actors") or ()
+        actors_of = sorted(set(old_actors)) if old_type == "exercise" else []
         for i, a in enumerate(actors_of):
             for b in actors_of[i + 1:]:
                 keys["EXERCISED_WITH"].add(f"EXERCISED_WITH:{a}:{b}:{fid}")
@@ -958,7 +957,7 @@ def read_owned(tx: Any, wanted: GraphSpec) -> GraphSpec:
         for rec in tx.run(f"UNWIND $keys AS k MATCH (a)-[r:{rel_type} {{key: k}}]->(b) "
                           "RETURN a.id AS a, b.id AS b, properties(r) AS p",
                           keys=sorted(wanted_keys)):
-            props = rec["p"]
+            props = from_db(rec["p"])
             if props.get("fact") in owners:
                 current.rels[props["key"]] = Rel(props["key"], rel_type, rec["a"], rec["b"],
                                                  props)

@@ -29,6 +29,8 @@ from tiegraph.graph.schema import (
     check_label,
     check_rel_type,
     constraint_statements,
+    from_db,
+    to_db,
 )
 from tiegraph.graph.settings import Settings
 
@@ -132,6 +134,8 @@ def init_schema(driver: Any, database: str) -> list[str]:
             except ClientError as exc:
                 if exc.code != "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists":
                     raise
+        # a query of the fulltext index fails while it is populating: wait until it is online
+        session.run("CALL db.awaitIndexes(300)").consume()
     return stmts
 
 
@@ -146,12 +150,12 @@ def read_graph_state(tx: Any) -> GraphSpec:
         labels = rec["labels"]
         group = next(g for g in DATA_GROUPS if g in labels)
         rest = sorted(lbl for lbl in labels if lbl != group)
-        state.nodes[rec["p"]["id"]] = Node(rec["p"]["id"], (group, *rest), dict(rec["p"]))
+        state.nodes[rec["p"]["id"]] = Node(rec["p"]["id"], (group, *rest), from_db(rec["p"]))
     for rec in tx.run(
         "MATCH (a)-[r]->(b) WHERE r.key IS NOT NULL "
         "RETURN type(r) AS t, a.id AS a, b.id AS b, properties(r) AS p"
     ):
-        p = dict(rec["p"])
+        p = from_db(rec["p"])
         state.rels[p["key"]] = Rel(p["key"], rec["t"], rec["a"], rec["b"], p)
     return state
 
@@ -318,7 +322,8 @@ def write_diff(
         by_label: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         for nid in ids:
             node = wanted.nodes[nid]
-            by_label[(node.labels[0], node.labels[-1])].append({"id": nid, "props": node.props})
+            by_label[(node.labels[0], node.labels[-1])].append(
+                {"id": nid, "props": to_db(node.props)})
         for (group, label), rows in by_label.items():
             check_label(group)
             check_label(label)
@@ -341,7 +346,7 @@ def write_diff(
             shape = (rel.type, _group_of(wanted, current, rel.start),
                      _group_of(wanted, current, rel.end))
             by_shape[shape].append({"start": rel.start, "end": rel.end, "key": key,
-                                    "props": rel.props})
+                                    "props": to_db(rel.props)})
         for (rel_type, g1, g2), rows in by_shape.items():
             check_rel_type(rel_type)
             check_label(g1)

@@ -10,21 +10,21 @@
 //   dates (proposed, negotiations_launched, agreed_in_principle, signed, in_force, revised,
 //   terminated), disputed (other claims about its fields: 'field = value'), parties and id;
 //   oldest first, undated last.
-MATCH (xa:Actor)
-WHERE toLower(toString($a)) IN [v IN [xa.id, xa.name] + coalesce(xa.aliases, []) | toLower(v)]
+CALL db.index.fulltext.queryNodes('actor_keys', '"' + replace(replace(toLower(toString($a)), '\\', '\\\\'), '"', '\\"') + '"')
+  YIELD node AS xa
 MATCH (a:Actor {id: coalesce(xa.state, xa.id)})
 WITH DISTINCT a
-MATCH (xb:Actor)
-WHERE toLower(toString($b)) IN [v IN [xb.id, xb.name] + coalesce(xb.aliases, []) | toLower(v)]
+CALL db.index.fulltext.queryNodes('actor_keys', '"' + replace(replace(toLower(toString($b)), '\\', '\\\\'), '"', '\\"') + '"')
+  YIELD node AS xb
 MATCH (b:Actor {id: coalesce(xb.state, xb.id)})
 WITH DISTINCT a, b
-MATCH (a)<-[:INVOLVES]-(g:Agreement)-[:INVOLVES]->(b)
+MATCH (a)-[:SIGNED]->(g:Agreement)<-[:SIGNED]-(b)
 RETURN g.when AS when, g.name AS agreement, g.kind AS kind, g.status AS status,
        g.proposed AS proposed, g.negotiations_launched AS negotiations_launched,
        g.agreed_in_principle AS agreed_in_principle, g.signed AS signed,
        g.in_force AS in_force, g.revised AS revised, g.terminated AS terminated,
        [(g)-[:HAS_CLAIM]->(c:Claim) WHERE NOT c.preferred | c.field + ' = ' + c.value]
          AS disputed,
-       [(g)-[:INVOLVES]->(p) | p.name] AS parties,
+       [(p)-[:SIGNED]->(g) | p.name] AS parties,
        g.id AS id
-ORDER BY coalesce(g.when_start, '9999'), g.name
+ORDER BY g.when_start IS NULL, g.when_start, g.name

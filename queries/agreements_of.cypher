@@ -14,15 +14,15 @@
 //   milestone dates (proposed, negotiations_launched, agreed_in_principle, signed, in_force,
 //   terminated), disputed (other claims: 'field = value') and id; by kind, oldest first,
 //   undated last.
-MATCH (x:Actor)
-WHERE toLower(toString($actor)) IN [v IN [x.id, x.name] + coalesce(x.aliases, []) | toLower(v)]
+CALL db.index.fulltext.queryNodes('actor_keys', '"' + replace(replace(toLower(toString($actor)), '\\', '\\\\'), '"', '\\"') + '"')
+  YIELD node AS x
 MATCH (a:Actor {id: coalesce(x.state, x.id)})
 WITH DISTINCT a
-MATCH (a)<-[:INVOLVES]-(g:Agreement)
+MATCH (a)-[:SIGNED]->(g:Agreement)
 WHERE $kind IS NULL
    OR g.kind IN CASE WHEN valueType($kind) STARTS WITH 'LIST' THEN $kind ELSE [$kind] END
 RETURN g.kind AS kind, g.name AS agreement,
-       [(g)-[:INVOLVES]->(p) WHERE p <> a | p.name] AS partners,
+       [(p)-[:SIGNED]->(g) WHERE p <> a | p.name] AS partners,
        g.status AS status, g.proposed AS proposed,
        g.negotiations_launched AS negotiations_launched,
        g.agreed_in_principle AS agreed_in_principle, g.signed AS signed,
@@ -30,4 +30,4 @@ RETURN g.kind AS kind, g.name AS agreement,
        [(g)-[:HAS_CLAIM]->(c:Claim) WHERE NOT c.preferred | c.field + ' = ' + c.value]
          AS disputed,
        g.id AS id
-ORDER BY kind, coalesce(g.when_start, '9999'), agreement
+ORDER BY kind, g.when_start IS NULL, g.when_start, agreement

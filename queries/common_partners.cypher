@@ -13,22 +13,26 @@
 // returns: one row per common partner (neither a nor b): partner, ties_with_a, ties_with_b
 //   (counted like densest_partnerships), total, categories_with_a, categories_with_b and
 //   partner_id; most ties first.
-MATCH (xa:Actor)
-WHERE toLower(toString($a)) IN [v IN [xa.id, xa.name] + coalesce(xa.aliases, []) | toLower(v)]
+CALL db.index.fulltext.queryNodes('actor_keys', '"' + replace(replace(toLower(toString($a)), '\\', '\\\\'), '"', '\\"') + '"')
+  YIELD node AS xa
 MATCH (a:Actor {id: coalesce(xa.state, xa.id)})
 WITH DISTINCT a
-MATCH (xb:Actor)
-WHERE toLower(toString($b)) IN [v IN [xb.id, xb.name] + coalesce(xb.aliases, []) | toLower(v)]
+CALL db.index.fulltext.queryNodes('actor_keys', '"' + replace(replace(toLower(toString($b)), '\\', '\\\\'), '"', '\\"') + '"')
+  YIELD node AS xb
 MATCH (b:Actor {id: coalesce(xb.state, xb.id)})
 WITH DISTINCT a, b,
-     CASE WHEN $since IS NULL THEN null ELSE toString(date(toString($since))) END AS since_day,
+     CASE WHEN $since IS NULL THEN null ELSE date(toString($since)) END AS since_day,
      CASE WHEN $until IS NULL THEN null
-          ELSE toString(date(toString($until))
+          ELSE date(toString($until))
                         + CASE size(toString($until)) WHEN 4 THEN duration('P1Y')
                                                       WHEN 7 THEN duration('P1M')
                                                       ELSE duration('P1D') END
-                        - duration('P1D')) END AS until_day
-MATCH (a)<-[:INVOLVES]-(f:Fact)-[:INVOLVES]->(c)
+                        - duration('P1D') END AS until_day
+MATCH (f:Fact)
+WHERE a.id IN f.actors
+UNWIND f.actors AS c_id
+MATCH (c:Actor {id: c_id})
+WITH *
 WHERE c <> a AND c <> b AND f.category IS NOT NULL
   AND ((since_day IS NULL AND until_day IS NULL)
        OR (f.when_start IS NOT NULL
@@ -36,7 +40,9 @@ WHERE c <> a AND c <> b AND f.category IS NOT NULL
            AND (until_day IS NULL OR f.when_start <= until_day)))
 WITH a, b, c, since_day, until_day, count(f) AS ties_with_a,
      collect(DISTINCT f.category) AS categories_with_a
-MATCH (b)<-[:INVOLVES]-(g:Fact)-[:INVOLVES]->(c)
+MATCH (g:Fact)
+WHERE b.id IN g.actors AND c.id IN g.actors
+WITH *
 WHERE g.category IS NOT NULL
   AND ((since_day IS NULL AND until_day IS NULL)
        OR (g.when_start IS NOT NULL

@@ -12,25 +12,25 @@
 //   total), a, b (a has the smaller id), one count per tie category (agreements, dialogues,
 //   visits, exercises, exchanges_industrial, operations), total, breadth (categories with at
 //   least one tie), a_id, b_id. A tie is one fact of a counted category seen from one pair of
-//   the actors it INVOLVES; with a window set, undated facts are left out.
-WITH CASE WHEN $since IS NULL THEN null ELSE toString(date(toString($since))) END AS since_day,
+//   the actors it involves (its `actors` property); with a window set, undated facts are left out.
+WITH CASE WHEN $since IS NULL THEN null ELSE date(toString($since)) END AS since_day,
      CASE WHEN $until IS NULL THEN null
-          ELSE toString(date(toString($until))
+          ELSE date(toString($until))
                         + CASE size(toString($until)) WHEN 4 THEN duration('P1Y')
                                                       WHEN 7 THEN duration('P1M')
                                                       ELSE duration('P1D') END
-                        - duration('P1D')) END AS until_day
-MATCH (f:Fact)-[:INVOLVES]->(x)
+                        - duration('P1D') END AS until_day
+MATCH (f:Fact)
 WHERE f.category IS NOT NULL
   AND ((since_day IS NULL AND until_day IS NULL)
        OR (f.when_start IS NOT NULL
            AND (since_day IS NULL OR f.when_end >= since_day)
            AND (until_day IS NULL OR f.when_start <= until_day)))
-WITH f, collect(x) AS actors
-UNWIND actors AS a
-UNWIND actors AS b
-WITH f, a, b
-WHERE a.id < b.id
+UNWIND f.actors AS a_id
+UNWIND f.actors AS b_id
+WITH f, a_id, b_id
+WHERE a_id < b_id
+MATCH (a:Actor {id: a_id}), (b:Actor {id: b_id})
 WITH a, b, collect(f.category) AS cats
 WITH a, b, cats,
      size([c IN cats WHERE c = 'agreements']) AS agreements,

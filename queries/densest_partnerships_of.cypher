@@ -12,18 +12,22 @@
 // returns: one row per partner: rank (dense, over total), a (the actor), b (the partner), one
 //   count per tie category, total, breadth, a_id, b_id; densest first. With a window set,
 //   undated facts are left out.
-MATCH (x:Actor)
-WHERE toLower(toString($actor)) IN [v IN [x.id, x.name] + coalesce(x.aliases, []) | toLower(v)]
+CALL db.index.fulltext.queryNodes('actor_keys', '"' + replace(replace(toLower(toString($actor)), '\\', '\\\\'), '"', '\\"') + '"')
+  YIELD node AS x
 MATCH (a:Actor {id: coalesce(x.state, x.id)})
 WITH DISTINCT a,
-     CASE WHEN $since IS NULL THEN null ELSE toString(date(toString($since))) END AS since_day,
+     CASE WHEN $since IS NULL THEN null ELSE date(toString($since)) END AS since_day,
      CASE WHEN $until IS NULL THEN null
-          ELSE toString(date(toString($until))
+          ELSE date(toString($until))
                         + CASE size(toString($until)) WHEN 4 THEN duration('P1Y')
                                                       WHEN 7 THEN duration('P1M')
                                                       ELSE duration('P1D') END
-                        - duration('P1D')) END AS until_day
-MATCH (a)<-[:INVOLVES]-(f:Fact)-[:INVOLVES]->(b)
+                        - duration('P1D') END AS until_day
+MATCH (f:Fact)
+WHERE a.id IN f.actors
+UNWIND f.actors AS b_id
+MATCH (b:Actor {id: b_id})
+WITH *
 WHERE b <> a AND f.category IS NOT NULL
   AND ((since_day IS NULL AND until_day IS NULL)
        OR (f.when_start IS NOT NULL

@@ -9,15 +9,17 @@
 // returns: one row per dialogue series of both: series, kind, established, n_sessions,
 //   first and last session dates, sessions (every dated session, in order), locations (of the
 //   sessions, where known) and id; by kind and name.
-MATCH (xa:Actor)
-WHERE toLower(toString($a)) IN [v IN [xa.id, xa.name] + coalesce(xa.aliases, []) | toLower(v)]
+CALL db.index.fulltext.queryNodes('actor_keys', '"' + replace(replace(toLower(toString($a)), '\\', '\\\\'), '"', '\\"') + '"')
+  YIELD node AS xa
 MATCH (a:Actor {id: coalesce(xa.state, xa.id)})
 WITH DISTINCT a
-MATCH (xb:Actor)
-WHERE toLower(toString($b)) IN [v IN [xb.id, xb.name] + coalesce(xb.aliases, []) | toLower(v)]
+CALL db.index.fulltext.queryNodes('actor_keys', '"' + replace(replace(toLower(toString($b)), '\\', '\\\\'), '"', '\\"') + '"')
+  YIELD node AS xb
 MATCH (b:Actor {id: coalesce(xb.state, xb.id)})
 WITH DISTINCT a, b
-MATCH (a)<-[:INVOLVES]-(s:DialogueSeries)-[:INVOLVES]->(b)
+MATCH (s:DialogueSeries)
+WHERE a.id IN s.actors AND b.id IN s.actors
+WITH *
 OPTIONAL MATCH (s)-[:HAS_SESSION]->(x:DialogueSession)
 WITH s, x
 ORDER BY x.when_start, x.id

@@ -13,23 +13,24 @@
 // returns: one row per exercise: year, when, exercise, domain, a_forces and b_forces (each
 //   side's participants as named: 'unit (service)', a service, or the state itself;
 //   observers marked), others (the other actors involved), location and id; by date.
-MATCH (xa:Actor)
-WHERE toLower(toString($a)) IN [v IN [xa.id, xa.name] + coalesce(xa.aliases, []) | toLower(v)]
+CALL db.index.fulltext.queryNodes('actor_keys', '"' + replace(replace(toLower(toString($a)), '\\', '\\\\'), '"', '\\"') + '"')
+  YIELD node AS xa
 MATCH (a:Actor {id: coalesce(xa.state, xa.id)})
 WITH DISTINCT a
-MATCH (xb:Actor)
-WHERE toLower(toString($b)) IN [v IN [xb.id, xb.name] + coalesce(xb.aliases, []) | toLower(v)]
+CALL db.index.fulltext.queryNodes('actor_keys', '"' + replace(replace(toLower(toString($b)), '\\', '\\\\'), '"', '\\"') + '"')
+  YIELD node AS xb
 MATCH (b:Actor {id: coalesce(xb.state, xb.id)})
 WITH DISTINCT a, b,
-     CASE WHEN $since IS NULL THEN null ELSE toString(date(toString($since))) END AS since_day,
+     CASE WHEN $since IS NULL THEN null ELSE date(toString($since)) END AS since_day,
      CASE WHEN $until IS NULL THEN null
-          ELSE toString(date(toString($until))
+          ELSE date(toString($until))
                         + CASE size(toString($until)) WHEN 4 THEN duration('P1Y')
                                                       WHEN 7 THEN duration('P1M')
                                                       ELSE duration('P1D') END
-                        - duration('P1D')) END AS until_day
-MATCH (a)<-[:INVOLVES]-(e:Exercise)-[:INVOLVES]->(b)
-WHERE (since_day IS NULL OR e.when_end >= since_day)
+                        - duration('P1D') END AS until_day
+MATCH (e:Exercise)
+WHERE a.id IN e.actors AND b.id IN e.actors
+  AND (since_day IS NULL OR e.when_end >= since_day)
   AND (until_day IS NULL OR e.when_start <= until_day)
 RETURN e.year AS year, e.when AS when, e.name AS exercise, e.domain AS domain,
        [(p:Actor)-[r:PARTICIPATED_IN]->(e) WHERE coalesce(p.state, p.id) = a.id
@@ -40,6 +41,6 @@ RETURN e.year AS year, e.when AS when, e.name AS exercise, e.domain AS domain,
         | p.name
           + coalesce(' (' + head([(p:Unit)-[:BELONGS_TO]->(s:Service) | s.name]) + ')', '')
           + CASE r.role WHEN 'observer' THEN ' [observer]' ELSE '' END] AS b_forces,
-       [(e)-[:INVOLVES]->(o) WHERE NOT o IN [a, b] | o.name] AS others,
+       COLLECT { MATCH (o:Actor) WHERE o.id IN e.actors AND NOT o IN [a, b] RETURN o.name ORDER BY o.id } AS others,
        e.location AS location, e.id AS id
 ORDER BY e.when_start, e.name

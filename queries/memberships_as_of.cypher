@@ -9,9 +9,9 @@
 // :param organisation => 'NATO';
 // returns: one row per membership spell in effect on the date (started by then, not ended
 //   before it): member, organisation, role, start, end and id; by organisation and member.
-OPTIONAL MATCH (x:Actor)
-WHERE toLower(toString($organisation)) IN [v IN [x.id, x.name] + coalesce(x.aliases, []) | toLower(v)]
-WITH DISTINCT x.id AS org_id,
+WITH COLLECT { CALL db.index.fulltext.queryNodes('actor_keys', '"' + replace(replace(
+            coalesce(toLower(toString($organisation)), ''), '\\', '\\\\'), '"', '\\"') + '"')
+          YIELD node RETURN node.id }[0] AS org_id,
      date(toString($as_of))
        + CASE size(toString($as_of)) WHEN 4 THEN duration('P1Y')
                                      WHEN 7 THEN duration('P1M')
@@ -20,11 +20,7 @@ WITH DISTINCT x.id AS org_id,
 WHERE $organisation IS NULL OR org_id IS NOT NULL
 MATCH (m:Actor)-[r:MEMBER_OF]->(o:Organisation)
 WHERE ($organisation IS NULL OR o.id = org_id)
-  AND date(r.start) <= asof
-  AND (r.end IS NULL
-       OR date(r.end) + CASE size(r.end) WHEN 4 THEN duration('P1Y')
-                                         WHEN 7 THEN duration('P1M')
-                                         ELSE duration('P1D') END - duration('P1D') >= asof)
+  AND r.since <= asof AND (r.until IS NULL OR r.until >= asof)
 RETURN m.name AS member, o.name AS organisation, r.role AS role, r.start AS start,
        r.end AS end, r.fact AS id
 ORDER BY organisation, member, start

@@ -12,23 +12,25 @@
 // :param until => '2017';
 // returns: one row per tie and citation: category, date, fact (id), name, source (id),
 //   locator and quote; by date (undated last), category and fact, citations in order.
-MATCH (xa:Actor)
-WHERE toLower(toString($a)) IN [v IN [xa.id, xa.name] + coalesce(xa.aliases, []) | toLower(v)]
+CALL db.index.fulltext.queryNodes('actor_keys', '"' + replace(replace(toLower(toString($a)), '\\', '\\\\'), '"', '\\"') + '"')
+  YIELD node AS xa
 MATCH (a:Actor {id: coalesce(xa.state, xa.id)})
 WITH DISTINCT a
-MATCH (xb:Actor)
-WHERE toLower(toString($b)) IN [v IN [xb.id, xb.name] + coalesce(xb.aliases, []) | toLower(v)]
+CALL db.index.fulltext.queryNodes('actor_keys', '"' + replace(replace(toLower(toString($b)), '\\', '\\\\'), '"', '\\"') + '"')
+  YIELD node AS xb
 MATCH (b:Actor {id: coalesce(xb.state, xb.id)})
 WITH DISTINCT a, b,
-     CASE WHEN $since IS NULL THEN null ELSE toString(date(toString($since))) END AS since_day,
+     CASE WHEN $since IS NULL THEN null ELSE date(toString($since)) END AS since_day,
      CASE WHEN $until IS NULL THEN null
-          ELSE toString(date(toString($until))
+          ELSE date(toString($until))
                         + CASE size(toString($until)) WHEN 4 THEN duration('P1Y')
                                                       WHEN 7 THEN duration('P1M')
                                                       ELSE duration('P1D') END
-                        - duration('P1D')) END AS until_day
+                        - duration('P1D') END AS until_day
 WHERE a <> b
-MATCH (a)<-[:INVOLVES]-(f:Fact)-[:INVOLVES]->(b)
+MATCH (f:Fact)
+WHERE a.id IN f.actors AND b.id IN f.actors
+WITH *
 WHERE f.category IS NOT NULL
   AND ((since_day IS NULL AND until_day IS NULL)
        OR (f.when_start IS NOT NULL

@@ -7,13 +7,13 @@
 // :param from => null;
 // returns: one row per year: year, port_calls (count), ships (the visiting unit, service or
 //   state as named, with its state in brackets) and visits (their ids); by year.
-MATCH (xh:Actor)
-WHERE toLower(toString($host)) IN [v IN [xh.id, xh.name] + coalesce(xh.aliases, []) | toLower(v)]
+CALL db.index.fulltext.queryNodes('actor_keys', '"' + replace(replace(toLower(toString($host)), '\\', '\\\\'), '"', '\\"') + '"')
+  YIELD node AS xh
 MATCH (h:Actor {id: coalesce(xh.state, xh.id)})
 WITH DISTINCT h
-OPTIONAL MATCH (xf:Actor)
-WHERE toLower(toString($from)) IN [v IN [xf.id, xf.name] + coalesce(xf.aliases, []) | toLower(v)]
-WITH DISTINCT h, coalesce(xf.state, xf.id) AS from_id
+WITH DISTINCT h, COLLECT { CALL db.index.fulltext.queryNodes('actor_keys', '"' + replace(replace(
+            coalesce(toLower(toString($from)), ''), '\\', '\\\\'), '"', '\\"') + '"') YIELD node
+          RETURN coalesce(node.state, node.id) }[0] AS from_id
 WHERE $from IS NULL OR from_id IS NOT NULL
 MATCH (v:Actor)-[:PARTICIPATED_IN {role: 'visitor'}]->(f:Visit {kind: 'port_call'})
       <-[:PARTICIPATED_IN {role: 'host'}]-(h)

@@ -15,12 +15,12 @@
 //   date, note = the status the sources report today. 'dialogue': item = series, value =
 //   sessions held by then, date = the last one. 'ties': item = category, value = ties dated
 //   by then (agreements terminated by then left out, as `--as-of` does), date = the latest.
-MATCH (xa:Actor)
-WHERE toLower(toString($a)) IN [v IN [xa.id, xa.name] + coalesce(xa.aliases, []) | toLower(v)]
+CALL db.index.fulltext.queryNodes('actor_keys', '"' + replace(replace(toLower(toString($a)), '\\', '\\\\'), '"', '\\"') + '"')
+  YIELD node AS xa
 MATCH (a:Actor {id: coalesce(xa.state, xa.id)})
 WITH DISTINCT a
-MATCH (xb:Actor)
-WHERE toLower(toString($b)) IN [v IN [xb.id, xb.name] + coalesce(xb.aliases, []) | toLower(v)]
+CALL db.index.fulltext.queryNodes('actor_keys', '"' + replace(replace(toLower(toString($b)), '\\', '\\\\'), '"', '\\"') + '"')
+  YIELD node AS xb
 MATCH (b:Actor {id: coalesce(xb.state, xb.id)})
 WITH DISTINCT a, b,
      date(toString($as_of))
@@ -29,7 +29,7 @@ WITH DISTINCT a, b,
                                      ELSE duration('P1D') END
        - duration('P1D') AS asof
 CALL (a, b, asof) {
-  MATCH (a)<-[:INVOLVES]-(g:Agreement)-[:INVOLVES]->(b)
+  MATCH (a)-[:SIGNED]->(g:Agreement)<-[:SIGNED]-(b)
   WITH g, [m IN [['proposed', g.proposed],
                  ['negotiations_launched', g.negotiations_launched],
                  ['agreed_in_principle', g.agreed_in_principle],
@@ -41,17 +41,21 @@ CALL (a, b, asof) {
   RETURN 0 AS part, 'agreement' AS section, g.name AS item, last(reached)[0] AS value,
          last(reached)[1] AS date, 'reported status: ' + g.status AS note
   UNION ALL
-  MATCH (a)<-[:INVOLVES]-(s:DialogueSeries)-[:INVOLVES]->(b)
+  MATCH (s:DialogueSeries)
+  WHERE a.id IN s.actors AND b.id IN s.actors
+  WITH *
   MATCH (s)-[:HAS_SESSION]->(x:DialogueSession)
-  WHERE x.when_start <= toString(asof)
+  WHERE x.when_start <= asof
   WITH s, x
   ORDER BY x.when_start
   WITH s, collect(x.when) AS sessions
   RETURN 1 AS part, 'dialogue' AS section, s.name AS item, size(sessions) AS value,
          last(sessions) AS date, 'sessions held; date = the last' AS note
   UNION ALL
-  MATCH (a)<-[:INVOLVES]-(f:Fact)-[:INVOLVES]->(b)
-  WHERE f.category IS NOT NULL AND f.when_start <= toString(asof)
+  MATCH (f:Fact)
+  WHERE a.id IN f.actors AND b.id IN f.actors
+  WITH *
+  WHERE f.category IS NOT NULL AND f.when_start <= asof
     AND (f.terminated IS NULL OR date(f.terminated) > asof)
   WITH f
   ORDER BY f.when_start

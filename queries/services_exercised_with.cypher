@@ -9,15 +9,17 @@
 // returns: one row per service of the state (a participant named only as the state shows as
 //   '(service not named)'): service, exercises (count), first_year, last_year, units (named
 //   units of that service that took part) and exercise names; most exercises first.
-MATCH (xa:Actor)
-WHERE toLower(toString($actor)) IN [v IN [xa.id, xa.name] + coalesce(xa.aliases, []) | toLower(v)]
+CALL db.index.fulltext.queryNodes('actor_keys', '"' + replace(replace(toLower(toString($actor)), '\\', '\\\\'), '"', '\\"') + '"')
+  YIELD node AS xa
 MATCH (a:Actor {id: coalesce(xa.state, xa.id)})
 WITH DISTINCT a
-MATCH (xb:Actor)
-WHERE toLower(toString($partner)) IN [v IN [xb.id, xb.name] + coalesce(xb.aliases, []) | toLower(v)]
+CALL db.index.fulltext.queryNodes('actor_keys', '"' + replace(replace(toLower(toString($partner)), '\\', '\\\\'), '"', '\\"') + '"')
+  YIELD node AS xb
 MATCH (b:Actor {id: coalesce(xb.state, xb.id)})
 WITH DISTINCT a, b
-MATCH (a)<-[:INVOLVES]-(e:Exercise)-[:INVOLVES]->(b)
+MATCH (e:Exercise)
+WHERE a.id IN e.actors AND b.id IN e.actors
+WITH *
 MATCH (p:Actor)-[:PARTICIPATED_IN {role: 'participant'}]->(e)
 WHERE coalesce(p.state, p.id) = a.id
 WITH e, p,

@@ -13,23 +13,26 @@
 // returns: one row per year with at least one dated tie: year, one count per category
 //   (agreements, dialogues, visits, exercises, exchanges_industrial, operations) and total;
 //   undated ties are left out.
-MATCH (xa:Actor)
-WHERE toLower(toString($a)) IN [v IN [xa.id, xa.name] + coalesce(xa.aliases, []) | toLower(v)]
+CALL db.index.fulltext.queryNodes('actor_keys', '"' + replace(replace(toLower(toString($a)), '\\', '\\\\'), '"', '\\"') + '"')
+  YIELD node AS xa
 MATCH (a:Actor {id: coalesce(xa.state, xa.id)})
 WITH DISTINCT a
-OPTIONAL MATCH (xb:Actor)
-WHERE toLower(toString($b)) IN [v IN [xb.id, xb.name] + coalesce(xb.aliases, []) | toLower(v)]
-WITH DISTINCT a, coalesce(xb.state, xb.id) AS b_id,
-     CASE WHEN $since IS NULL THEN null ELSE toString(date(toString($since))) END AS since_day,
+WITH DISTINCT a, COLLECT { CALL db.index.fulltext.queryNodes('actor_keys', '"' + replace(replace(
+            coalesce(toLower(toString($b)), ''), '\\', '\\\\'), '"', '\\"') + '"') YIELD node
+          RETURN coalesce(node.state, node.id) }[0] AS b_id,
+     CASE WHEN $since IS NULL THEN null ELSE date(toString($since)) END AS since_day,
      CASE WHEN $until IS NULL THEN null
-          ELSE toString(date(toString($until))
+          ELSE date(toString($until))
                         + CASE size(toString($until)) WHEN 4 THEN duration('P1Y')
                                                       WHEN 7 THEN duration('P1M')
                                                       ELSE duration('P1D') END
-                        - duration('P1D')) END AS until_day
+                        - duration('P1D') END AS until_day
 WHERE $b IS NULL OR b_id IS NOT NULL
-MATCH (a)<-[:INVOLVES]-(f:Fact)-[:INVOLVES]->(o)
-WHERE o <> a AND ($b IS NULL OR o.id = b_id)
+MATCH (f:Fact)
+WHERE a.id IN f.actors
+UNWIND f.actors AS o_id
+WITH a, b_id, since_day, until_day, f, o_id
+WHERE o_id <> a.id AND ($b IS NULL OR o_id = b_id)
   AND f.category IS NOT NULL AND f.year IS NOT NULL
   AND (since_day IS NULL OR f.when_end >= since_day)
   AND (until_day IS NULL OR f.when_start <= until_day)

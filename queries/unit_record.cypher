@@ -6,11 +6,11 @@
 // :param unit => 'HMS Montrose';
 // returns: one row per fact naming it: when, type (fact label), fact (name), role (visitor,
 //   participant, ...), with (the other top-level actors involved), location and id; by date.
-MATCH (u:Actor)
-WHERE toLower(toString($unit)) IN [v IN [u.id, u.name] + coalesce(u.aliases, []) | toLower(v)]
+CALL db.index.fulltext.queryNodes('actor_keys', '"' + replace(replace(toLower(toString($unit)), '\\', '\\\\'), '"', '\\"') + '"')
+  YIELD node AS u
 MATCH (u)-[r:PARTICIPATED_IN]->(f:Fact)
 RETURN f.when AS when, [l IN labels(f) WHERE l <> 'Fact'][0] AS type, f.name AS fact,
        r.role AS role,
-       [(f)-[:INVOLVES]->(o) WHERE o.id <> coalesce(u.state, u.id) | o.name] AS with,
+       COLLECT { MATCH (o:Actor) WHERE o.id IN f.actors AND o.id <> coalesce(u.state, u.id) RETURN o.name ORDER BY o.id } AS with,
        f.location AS location, f.id AS id
-ORDER BY coalesce(f.when_start, '9999'), f.id
+ORDER BY f.when_start IS NULL, f.when_start, f.id

@@ -12,20 +12,20 @@
 // :param until => null;
 // returns: one row per visit by a unit: when, year, unit, unit_type, service, state, kind
 //   (port_call, aircraft...), location and the visit's id; by date.
-MATCH (xh:Actor)
-WHERE toLower(toString($host)) IN [v IN [xh.id, xh.name] + coalesce(xh.aliases, []) | toLower(v)]
+CALL db.index.fulltext.queryNodes('actor_keys', '"' + replace(replace(toLower(toString($host)), '\\', '\\\\'), '"', '\\"') + '"')
+  YIELD node AS xh
 MATCH (h:Actor {id: coalesce(xh.state, xh.id)})
 WITH DISTINCT h
-OPTIONAL MATCH (xf:Actor)
-WHERE toLower(toString($from)) IN [v IN [xf.id, xf.name] + coalesce(xf.aliases, []) | toLower(v)]
-WITH DISTINCT h, coalesce(xf.state, xf.id) AS from_id,
-     CASE WHEN $since IS NULL THEN null ELSE toString(date(toString($since))) END AS since_day,
+WITH DISTINCT h, COLLECT { CALL db.index.fulltext.queryNodes('actor_keys', '"' + replace(replace(
+            coalesce(toLower(toString($from)), ''), '\\', '\\\\'), '"', '\\"') + '"') YIELD node
+          RETURN coalesce(node.state, node.id) }[0] AS from_id,
+     CASE WHEN $since IS NULL THEN null ELSE date(toString($since)) END AS since_day,
      CASE WHEN $until IS NULL THEN null
-          ELSE toString(date(toString($until))
+          ELSE date(toString($until))
                         + CASE size(toString($until)) WHEN 4 THEN duration('P1Y')
                                                       WHEN 7 THEN duration('P1M')
                                                       ELSE duration('P1D') END
-                        - duration('P1D')) END AS until_day
+                        - duration('P1D') END AS until_day
 WHERE $from IS NULL OR from_id IS NOT NULL
 MATCH (u:Unit)-[:PARTICIPATED_IN {role: 'visitor'}]->(f:Visit)<-[:PARTICIPATED_IN {role: 'host'}]-(h)
 WHERE ($from IS NULL OR u.state = from_id)

@@ -12,23 +12,24 @@
 // :param until => null;
 // returns: one row per visit: when, direction ('visitor state -> host'), visitor (the entity
 //   as named: agency, service, unit or state), kind, person, role, location and id; by date.
-MATCH (xa:Actor)
-WHERE toLower(toString($a)) IN [v IN [xa.id, xa.name] + coalesce(xa.aliases, []) | toLower(v)]
+CALL db.index.fulltext.queryNodes('actor_keys', '"' + replace(replace(toLower(toString($a)), '\\', '\\\\'), '"', '\\"') + '"')
+  YIELD node AS xa
 MATCH (a:Actor {id: coalesce(xa.state, xa.id)})
 WITH DISTINCT a
-MATCH (xb:Actor)
-WHERE toLower(toString($b)) IN [v IN [xb.id, xb.name] + coalesce(xb.aliases, []) | toLower(v)]
+CALL db.index.fulltext.queryNodes('actor_keys', '"' + replace(replace(toLower(toString($b)), '\\', '\\\\'), '"', '\\"') + '"')
+  YIELD node AS xb
 MATCH (b:Actor {id: coalesce(xb.state, xb.id)})
 WITH DISTINCT a, b,
-     CASE WHEN $since IS NULL THEN null ELSE toString(date(toString($since))) END AS since_day,
+     CASE WHEN $since IS NULL THEN null ELSE date(toString($since)) END AS since_day,
      CASE WHEN $until IS NULL THEN null
-          ELSE toString(date(toString($until))
+          ELSE date(toString($until))
                         + CASE size(toString($until)) WHEN 4 THEN duration('P1Y')
                                                       WHEN 7 THEN duration('P1M')
                                                       ELSE duration('P1D') END
-                        - duration('P1D')) END AS until_day
-MATCH (a)<-[:INVOLVES]-(f:Visit)-[:INVOLVES]->(b)
-WHERE (since_day IS NULL OR f.when_end >= since_day)
+                        - duration('P1D') END AS until_day
+MATCH (f:Visit)
+WHERE a.id IN f.actors AND b.id IN f.actors
+  AND (since_day IS NULL OR f.when_end >= since_day)
   AND (until_day IS NULL OR f.when_start <= until_day)
 MATCH (v:Actor)-[:PARTICIPATED_IN {role: 'visitor'}]->(f)<-[:PARTICIPATED_IN {role: 'host'}]-(h)
 RETURN f.when AS when,

@@ -271,12 +271,13 @@ def test_full_graph(dataset: Any) -> None:
     # 11 entities + 12 facts; no Source, no Claim (Pacific Shield has a disputed date).
     assert F.number_of_nodes() == 23
     assert {d["group"] for _, d in F.nodes(data=True)} == {"Actor", "Fact"}
-    # Edges, by hand: 4 BELONGS_TO + per fact the actors it names and the states it involves
-    # (Pacific Shield 4, ACSA 2, 2+2 series 2, each session 2 + its series, MOD visit 3,
-    # counter-piracy 4, treaty 2, Channel Guard 4, exchange 2, DEU visit 2, membership 2).
-    assert F.number_of_edges() == 4 + 4 + 2 + 2 + 3 + 3 + 3 + 4 + 2 + 4 + 2 + 2 + 2
-    assert F.edges["USA", "pacific-shield-2019"]["types"] == ["INVOLVES", "PARTICIPATED_IN"]
-    assert F.edges["JPN", "jpn-usa-acsa"]["types"] == ["INVOLVES", "PARTICIPATED_IN", "SIGNED"]
+    # Edges, by hand: 4 BELONGS_TO + per fact the entities it names, one relationship each
+    # (Pacific Shield 3, ACSA 2, 2+2 series 2, each session 1 to its series, MOD visit 2,
+    # counter-piracy 2, treaty 2, Channel Guard 3, exchange 2, DEU visit 2, membership 2).
+    assert F.number_of_edges() == 4 + 3 + 2 + 2 + 1 + 1 + 2 + 2 + 2 + 3 + 2 + 2 + 2
+    assert F.edges["USA", "pacific-shield-2019"]["types"] == ["PARTICIPATED_IN"]
+    assert F.edges["JPN", "jpn-usa-acsa"]["types"] == ["SIGNED"]  # a party: SIGNED only
+    assert not F.has_edge("JPN", "pacific-shield-2019")  # Japan took part through jpn-msdf
     assert F.edges["gbr-hms-albion", "gbr-royal-navy"]["types"] == ["BELONGS_TO"]
     assert not F.has_edge("JPN", "USA")  # no derived EXERCISED_WITH shortcut
     assert not F.has_edge("GBR", "nato")  # no MEMBER_OF shortcut
