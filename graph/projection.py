@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tiegraph.graph import captions
 from tiegraph.graph.schema import ENTITY_LABELS, FACT_LABELS, NODE_TYPES, REL_TYPES, actor_keys
 from tiegraph.graph.ties import tie_category
 from tiegraph.loaders.dates import date_key, precision
@@ -93,6 +94,7 @@ def _fact_props(ds: Dataset, fact: FactBase) -> dict[str, Any]:
     when = fact.when  # type: ignore[attr-defined]
     props.update(
         name=fact_caption(ds, fact),
+        caption=captions.fact_caption(ds, fact),
         category=tie_category(fact),
         when=when,
         when_start=date_key(when) if when else None,
@@ -115,12 +117,15 @@ def project(ds: Dataset) -> GraphSpec:
     """Return the :class:`GraphSpec` of a dataset: every node and relationship of the graph."""
     spec = GraphSpec()
     for sid, src in ds.sources.items():
-        spec.add_node(sid, "Source", src.model_dump())
+        spec.add_node(sid, "Source", {**src.model_dump(),
+                                      "caption": captions.source_caption(src)})
     for eid, ent in ds.entities.items():
         label = ENTITY_LABELS[ent.kind]
         props = ent.model_dump()
         props["name"] = ds.name_of(eid)
         props["keys"] = actor_keys(eid, props["name"], ent.aliases)
+        props["caption"] = captions.actor_caption(ent.kind, eid, props["name"], ent.aliases,
+                                                  ent.state)
         if ent.kind == "state":
             props["iso3"] = eid
         spec.add_node(eid, label, props)
@@ -187,6 +192,7 @@ def _add_claims(spec: GraphSpec, fact: FactBase) -> None:
             cid = f"{fact.id}:{fld}:{i}"
             spec.add_node(cid, "Claim", {
                 "fact": fact.id, "field": fld, "value": _claim_value(value),
+                "caption": captions.claim_caption(fld, _claim_value(value), preferred),
                 "preferred": preferred, "reason": reason,
                 "sources": sorted({c.source for c in cites}),
             })

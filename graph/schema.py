@@ -24,11 +24,12 @@ class NodeType:
     properties: tuple[str, ...]
 
 
-_ACTOR_PROPS = ("id", "name", "kind", "aliases", "keys", "state", "note")
+_ACTOR_PROPS = ("id", "name", "caption", "kind", "aliases", "keys", "state", "note")
 _FACT_PROPS = (
     "id",
     "type",
     "name",
+    "caption",
     "kind",
     "category",
     "date",
@@ -81,10 +82,10 @@ NODE_TYPES: dict[str, NodeType] = {
         NodeType("Membership", "Fact", "a spell of membership or formal partnership",
                  (*_FACT_PROPS, "member", "organisation", "role", "since", "until")),
         NodeType("Source", "Source", "a source document or a published data set",
-                 ("id", "kind", "version", "file", "title", "author", "publisher", "date",
-                  "address", "note")),
+                 ("id", "caption", "kind", "version", "file", "title", "author", "publisher",
+                 "date", "address", "note")),
         NodeType("Claim", "Claim", "one source's claim about a disputed field of a fact",
-                 ("id", "fact", "field", "value", "preferred", "reason", "sources")),
+                 ("id", "caption", "fact", "field", "value", "preferred", "reason", "sources")),
         NodeType("LoadInfo", "LoadInfo", "one node: when the graph was last loaded, from what",
                  ("id", "loaded_at", "data_hash", "nodes", "relationships")),
     )

@@ -504,25 +504,28 @@ def _assemble(row: Row, facts_name: Path, parts: list[Row], parts_name: Path, ci
 class SeriesRef:
     """What the validation pass keeps of a dialogue series (about 2.5% of the facts, so the
     only per-fact state held): what a session of it reads when it is checked (that its series
-    exists and is one) and projected (the series' name for its caption, its parties for
-    its ``actors``). Its citations, description and the rest are not kept."""
+    exists and is one) and projected (the series' name and kind for its captions, its parties
+    for its ``actors``). Its citations, description and the rest are not kept."""
 
     id: str
     name: str
+    kind: str | None
     parties: tuple[str, ...]
 
     @classmethod
     def of(cls, series: DialogueSeries) -> SeriesRef:
         """Return the reference of a validated dialogue series."""
-        return cls(series.id, series.name, tuple(sys.intern(p) for p in series.parties))
+        return cls(series.id, series.name, series.kind,
+                   tuple(sys.intern(p) for p in series.parties))
 
     def view(self) -> DialogueSeries:
         """Return a DialogueSeries that answers the lookups of a session's checks and
-        projection (id, type, name, parties) exactly as the full model did. It is built
+        projection (id, type, name, kind, parties) exactly as the full model did. It is built
         without validation (the series was validated when read) and has no citations: it is
         never projected itself (its own chunk holds the full model)."""
         return DialogueSeries.model_construct(id=self.id, type="dialogue_series",
-                                              name=self.name, parties=list(self.parties))
+                                              name=self.name, kind=self.kind,
+                                              parties=list(self.parties))
 
 
 class _ChunkFacts(dict):  # type: ignore[type-arg]
