@@ -9,9 +9,9 @@
 //   aliases and facts (how many facts name it); exact matches first.
 MATCH (x:Actor)
 WITH x, toLower(toString($name)) AS q,
-     [v IN [x.id, x.name] + coalesce(x.aliases, []) | toLower(v)] AS keys
+     x.keys AS keys
 WHERE any(k IN keys WHERE k CONTAINS q)
 RETURN x.id AS id, x.name AS name, [l IN labels(x) WHERE l <> 'Actor'][0] AS label,
        x.state AS state, coalesce(x.aliases, []) AS aliases,
-       COUNT { (x)-[:PARTICIPATED_IN]->(:Fact) } AS facts
+       COUNT { (x)-[:PARTICIPATED_IN|SIGNED]->(:Fact) } AS facts
 ORDER BY CASE WHEN q IN keys THEN 0 ELSE 1 END, facts DESC, name

@@ -568,10 +568,11 @@ def _props(entity: Any) -> dict[str, Any]:
 
 
 def _end_id(node: Any) -> Any:
-    """Return the ``id`` property of a relationship's end node, else its element id."""
+    """Return the ``id`` property of a relationship's end node, else its ``name`` (the label
+    of a virtual node of ``db.schema.visualization()``), else its element id."""
     if node is None:
         return None
-    return node.get("id", node.element_id)
+    return node.get("id", node.get("name", node.element_id))
 
 
 def caption(value: Any) -> Any:

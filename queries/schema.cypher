@@ -7,7 +7,8 @@
 //   Actor -> Fact, CITES from Fact and Claim to Source, HAS_CLAIM as Fact -> Claim (the shared
 //   labels stand for every actor and fact label); every other type between the specific labels
 //   it joins (State -SIGNED-> Agreement, Unit -BELONGS_TO-> Service, ...), never repeated for
-//   the shared labels. The bookkeeping label LoadInfo is left out.
+//   the shared labels, and only where such a relationship exists. The bookkeeping label
+//   LoadInfo is left out.
 CALL db.schema.visualization() YIELD nodes, relationships
 WITH [n IN nodes WHERE labels(n)[0] <> 'LoadInfo'] AS nodes, relationships
 // a virtual relationship's ends are found among the virtual nodes (labels(startNode(r)) is empty)
@@ -18,6 +19,9 @@ WITH nodes, [r IN relationships |
 RETURN nodes,
        [x IN arrows
         WHERE x.a IS NOT NULL AND x.b IS NOT NULL
+          // the procedure pairs labels from counts (an Agency has BELONGS_TO, a Service is
+          // the end of one: it draws Agency -> Service); keep the pairs that really occur
+          AND EXISTS { MATCH (:$(x.a))-[:$(x.t)]->(:$(x.b)) }
           AND CASE x.t
                 WHEN 'PARTICIPATED_IN' THEN x.a = 'Actor' AND x.b = 'Fact'
                 WHEN 'CITES' THEN x.a IN ['Fact', 'Claim'] AND x.b = 'Source'

@@ -137,6 +137,21 @@ def expect_graph_overview(rows: list[dict[str, Any]], ctx: Any) -> None:
     assert groups["Source"] == "Source" and groups["Claim"] == "Claim"
 
 
+def expect_schema(rows: list[dict[str, Any]], ctx: Any) -> None:
+    (row,) = rows
+    labels = {n["properties"]["name"] for n in row["nodes"]}
+    assert labels == {n.labels[-1] for n in ctx.spec.nodes.values()} | {"Actor", "Fact"}
+    generic = {"PARTICIPATED_IN", "CITES", "HAS_CLAIM"}  # drawn once, between shared labels
+    group = {lbl: NODE_TYPES[lbl].group for lbl in NODE_TYPES}
+    want = set()
+    for rel in ctx.spec.rels.values():
+        a, b = ctx.spec.nodes[rel.start].labels[-1], ctx.spec.nodes[rel.end].labels[-1]
+        want.add((rel.type, group[a], group[b]) if rel.type in generic else (rel.type, a, b))
+    got = [(r["type"], r["start"], r["end"]) for r in row["relationships"]]
+    assert sorted(got) == sorted(want)  # each arrow once, and only arrows that occur
+    assert len(got) < 40  # readable: db.schema.visualization() itself draws far more
+
+
 def expect_densest_partnerships(rows: list[dict[str, Any]], ctx: Any) -> None:
     assert len(rows) == 10
     assert plain_densest(rows) == plain_densest(densest(ctx.files, top=10))
@@ -631,6 +646,105 @@ def test_shortest_paths_match_the_tie_graph(db: Any, files: FilesBackend) -> Non
         assert row["actors"] == [names[x] for x in chain]
         for x, y in zip(chain, chain[1:], strict=False):
             assert graph.has_edge(x, y)
+
+
+# --- the graph as the Browser draws it -----------------------------------------------------
+
+
+def readme_browser_example() -> str:
+    """Return the README's Browser example: the first cypher block after its heading."""
+    text = (QUERY_DIR.parent / "README.md").read_text(encoding="utf-8")
+    section = text.split("### In the Neo4j Browser", 1)[1]
+    return section.split("```cypher\n", 1)[1].split("```", 1)[0]
+
+
+def test_one_relationship_between_a_fact_and_an_actor(db: Any) -> None:
+    driver, database = db
+    rows = driver.execute_query(
+        "MATCH (a:Actor)-[r]-(f:Fact) WITH a, f, collect(type(r)) AS types "
+        "WHERE size(types) > 1 RETURN a.id AS a, f.id AS f, types LIMIT 5",
+        database_=database).records
+    assert [dict(r) for r in rows] == []
+    gone = driver.execute_query("MATCH ()-[r:INVOLVES]->() RETURN count(r) AS n",
+                                database_=database).records[0]["n"]
+    assert gone == 0
+
+
+def test_readme_example_draws_what_it_returns(db: Any) -> None:
+    """The Browser's default "connect result nodes" draws every relationship between the
+    nodes a query returns: for the README's example that must add nothing."""
+    driver, database = db
+    nodes: set[str] = set()
+    rels: set[str] = set()
+    for record in driver.execute_query(readme_browser_example(), database_=database).records:
+        for value in record.values():
+            for path in value if isinstance(value, list) else [value]:
+                if path is None:
+                    continue
+                nodes |= {n.element_id for n in path.nodes}
+                rels |= {r.element_id for r in path.relationships}
+    assert len(nodes) > 10 and rels
+    between = driver.execute_query(
+        "MATCH (a)-[r]->(b) WHERE elementId(a) IN $ids AND elementId(b) IN $ids "
+        "RETURN collect(elementId(r)) AS r", ids=sorted(nodes), database_=database
+    ).records[0]["r"]
+    assert set(between) == rels
+
+
+def test_dates_are_neo4j_dates(db: Any) -> None:
+    from neo4j.time import Date, Duration
+
+    driver, database = db
+    rec = driver.execute_query(
+        "MATCH (f:Fact {id: 'gbr-jpn-information-security'})<-[s:SIGNED]-(:State {id: 'JPN'}) "
+        "RETURN f.when AS when, f.precision AS precision, f.when_start AS a, f.when_end AS b, "
+        "s.date_start AS s, duration.inDays(f.when_start, f.when_end).days AS span",
+        database_=database).records[0]
+    assert isinstance(rec["a"], Date) and isinstance(rec["b"], Date)
+    assert rec["a"].iso_format() == rec["when"] or rec["a"].iso_format().startswith(rec["when"])
+    assert isinstance(rec["s"], Date) and rec["span"] >= 0
+    month = driver.execute_query(
+        "MATCH (f:Fact) WHERE f.precision = 'month' RETURN f.when AS when, f.when_start AS a, "
+        "f.when_end AS b LIMIT 1", database_=database).records[0]
+    assert month["a"].iso_format() == month["when"] + "-01"
+    assert month["b"].month == month["a"].month and (month["b"] + Duration(days=1)).day == 1
+    spells = driver.execute_query(
+        "MATCH ()-[r:MEMBER_OF]->() WHERE r.start IS NOT NULL "
+        "RETURN r.start AS start, r.since AS since LIMIT 5", database_=database).records
+    assert spells and all(isinstance(r["since"], Date) for r in spells)
+
+
+LOOKUPS = [n for n in QUERY_FILES if "actor_keys" in load_query(n).text]
+
+
+def test_every_actor_parameter_is_looked_up_through_the_index() -> None:
+    assert len(LOOKUPS) >= 20
+    scanning = [n for n in QUERY_FILES
+                if re.search(r"toLower\(toString\(\$\w+\)\) IN", load_query(n).text)]
+    assert scanning == []
+
+
+@pytest.mark.parametrize("name", LOOKUPS)
+def test_actor_lookups_use_the_index(db: Any, name: str) -> None:
+    """PROFILE shows the name lookup answered by the actor_keys index, never by reading
+    every Actor node."""
+    driver, database = db
+    info = load_query(name)
+    with driver.session(database=database) as session:
+        summary = session.run("PROFILE " + info.text, check_params(info, info.examples)).consume()
+    operators: list[str] = []
+
+    def walk(plan: dict[str, Any]) -> None:
+        details = plan.get("args", {}).get("Details", "")
+        operators.append(f"{plan['operatorType']} {details}")
+        for child in plan.get("children", []):
+            walk(child)
+
+    walk(summary.profile)
+    assert any("db.index.fulltext.queryNodes" in op for op in operators), operators
+    scans = [op for op in operators
+             if op.startswith(("NodeByLabelScan", "AllNodesScan")) and ":Actor" in op]
+    assert scans == [], scans
 
 
 def test_relationship_as_of_2024_sees_the_reciprocal_access_agreement(db: Any) -> None:
