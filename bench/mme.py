@@ -71,13 +71,16 @@ def tiegraph_command() -> list[str]:
     return [str(exe)] if exe.is_file() else [sys.executable, "-m", "tiegraph.graph.cli"]
 
 
-def git_commit() -> str:
-    """Return the checkout's commit (short hash, ``+changes`` when the tree is not clean)."""
+def git_commit(report: Path) -> str:
+    """Return the checkout's commit (short hash, ``+changes`` when a tracked file other than
+    the ``report`` being written differs from it)."""
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True,
                               check=False).stdout.strip()
 
-    dirty = git("status", "--porcelain", "--untracked-files=no")
+    out = report.resolve()
+    exclude = [f":!{out.relative_to(ROOT)}"] if out.is_relative_to(ROOT) else []
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".", *exclude)
     return (git("rev-parse", "--short", "HEAD") or "?") + ("+changes" if dirty else "")
 
 
@@ -97,7 +100,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     work.mkdir(parents=True, exist_ok=True)
     out: dict[str, Any] = {
         "started": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "commit": git_commit(), "machine": machine_info(), "versions": versions(),
+        "commit": git_commit(args.out), "machine": machine_info(), "versions": versions(),
         "load_start": loadavg(), "runs": {}}
     env, home, pid = start_server(args, work)
     env = {k: v for k, v in env.items() if k not in ("TIEGRAPH_MME", "TIEGRAPH_SOURCE")}
