@@ -346,11 +346,18 @@ def depth_rows(backend: Backend, *, weights: dict[str, float] | None = None,
                window: Window | None = None, focus: str | None = None,
                pair_kind: PairKind = "all", top: int | None = None) -> list[dict[str, Any]]:
     """Return the pairs ranked by depth (:mod:`graph.depth`) as of the window's end: the rows
-    of the ``count`` measure in that window plus one column per component (0–1), ``as_of``,
-    ``score`` (the depth) and ``why`` (per component: ``value``, ``detail``, ``facts``).
-    ``focus`` is an actor id."""
+    of the ``count`` measure in that window (tie counts per category included) plus one
+    column per component (0–1, keyed ``depth_<component>``: :data:`graph.depth.COMPONENT_KEYS`),
+    ``as_of``, ``score`` (the depth) and ``why`` (per component name: ``value``, ``detail``,
+    ``facts``). ``focus`` is an actor id."""
     from tiegraph.graph.analysis import check_request, rank_rows
-    from tiegraph.graph.depth import COMPONENTS, check_depth_weights, depth_score, pair_depth
+    from tiegraph.graph.depth import (
+        COMPONENT_KEYS,
+        COMPONENTS,
+        check_depth_weights,
+        depth_score,
+        pair_depth,
+    )
 
     check_request("depth", weights, top)
     check_depth_weights(weights)
@@ -373,7 +380,7 @@ def depth_rows(backend: Backend, *, weights: dict[str, float] | None = None,
         got = pair_depth(a, b, by_actor.get(a, []), ties_of.get(tuple(sorted((a, b))), []),
                          as_of)
         row.pop("rank")
-        row.update({c: round(got.values[c], 6) for c in COMPONENTS})
+        row.update({COMPONENT_KEYS[c]: round(got.values[c], 6) for c in COMPONENTS})
         row["as_of"] = as_of
         row["score"] = round(depth_score(got.values, weights), 6)
         row["why"] = {c: {"value": round(got.values[c], 6), "detail": got.details[c],

@@ -46,7 +46,7 @@ from tiegraph.graph.api import (
     ties_per_year,
     top_actor,
 )
-from tiegraph.graph.depth import COMPONENTS
+from tiegraph.graph.depth import COMPONENT_KEYS, COMPONENTS
 from tiegraph.graph.schema import CATEGORY_ORDER
 from tiegraph.graph.ties import Window
 
@@ -307,7 +307,7 @@ display(ranks)
 first = {m: backend.actors[partner(rows[0])].name for m, rows in by_measure.items()}
 top_ties = [r for r in by_measure["breadth"] if r["rank"] == 1]
 deep, second = depth_rows[0], depth_rows[1]
-beats = [c for c in COMPONENTS if deep[c] > second[c]]
+beats = [c for c in COMPONENTS if deep[COMPONENT_KEYS[c]] > second[COMPONENT_KEYS[c]]]
 say(
     f"As of {AS_OF}, `count` puts **{first['count']}** first and `weighted` "
     f"**{first['weighted']}**; `breadth` ties {len(top_ties)} partners at rank 1 "
@@ -329,7 +329,7 @@ fig, ax = plt.subplots(figsize=(11, 5))
 width = 0.8 / len(COMPONENTS)
 cmap = plt.get_cmap("tab10")
 for i, c in enumerate(COMPONENTS):
-    ax.bar([j + i * width for j in range(len(top))], [r[c] for r in top], width,
+    ax.bar([j + i * width for j in range(len(top))], [r[COMPONENT_KEYS[c]] for r in top], width,
            label=c, color=cmap(i))
 ax.plot([j + 0.4 - width / 2 for j in range(len(top))], [r["score"] for r in top], "k_",
         markersize=30, label="depth (mean)")
@@ -341,7 +341,8 @@ ax.set_title(f"Depth components of Japan's six deepest partnerships as of {AS_OF
 ax.legend(fontsize=8, ncol=4, loc="upper right")
 show(fig)
 
-parts = pd.DataFrame({label(partner(r)): {c: r[c] for c in COMPONENTS} for r in top}).T
+parts = pd.DataFrame({label(partner(r)): {c: r[COMPONENT_KEYS[c]] for c in COMPONENTS}
+                      for r in top}).T
 leaders = {c: listing(parts.index[parts[c] == parts[c].max()]) for c in COMPONENTS
            if parts[c].max() > 0}
 flat = [c for c in COMPONENTS if parts[c].max() == parts[c].min()]
