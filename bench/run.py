@@ -134,7 +134,14 @@ def run_step(args: list[str], env: dict[str, str], timeout: float,
     """Run ``python -m bench.steps ARGS`` in a fresh process; return its result with its wall
     time, peak RSS and CPU time (from ``os.wait4``, so they are this step's alone), and the
     CPU time the local Neo4j server used meanwhile."""
-    cmd = [sys.executable, "-m", "bench.steps", *args]
+    return run_command([sys.executable, "-m", "bench.steps", *args], env, timeout, server_pid)
+
+
+def run_command(cmd: list[str], env: dict[str, str], timeout: float,
+                server_pid: int | None = None, json_result: bool = True) -> StepResult:
+    """Run ``cmd`` in a fresh process and return what :func:`run_step` returns; with
+    ``json_result`` False (a ``tiegraph`` command) success is exit status 0 and ``data``
+    holds the number of output lines."""
     server_before = process_cpu(server_pid)
     t = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -161,7 +168,9 @@ def run_step(args: list[str], env: dict[str, str], timeout: float,
     if server_before is not None and server_after is not None:
         result.server_cpu = server_after - server_before
     lines = [ln for ln in stdout.strip().splitlines() if ln.startswith("{")]
-    if proc.returncode == 0 and lines:
+    if proc.returncode == 0 and not json_result:
+        result.data = {"output_lines": len(stdout.splitlines())}
+    elif proc.returncode == 0 and lines:
         result.data = json.loads(lines[-1])
     else:
         result.ok = False
@@ -300,11 +309,13 @@ def measure_size(args: argparse.Namespace, size: int, work: Path, env: dict[str,
 
 def write_report(run: Run, final: bool) -> None:
     """Write the report (marked incomplete until the run ends)."""
+    from bench.mme import keep_section
+
     text, _ = report(run)
     if not final:
         text = text.replace("# Benchmarks\n", "# Benchmarks\n\n**Run in progress or "
                             "interrupted: incomplete results.**\n", 1)
-    run.args.out.write_text(text)
+    run.args.out.write_text(keep_section(run.args.out, text))
 
 
 # --- report -----------------------------------------------------------------------------------

@@ -295,6 +295,24 @@ def step_cold_start(args: argparse.Namespace) -> dict[str, Any]:
             "cold": cold, "warm": warm, "command": " ".join(["tiegraph", *cmd[-5:]])}
 
 
+def step_counts(args: argparse.Namespace) -> dict[str, Any]:
+    """Return what the database holds: facts, the facts an MME citation cites, nodes and
+    relationships."""
+    from tiegraph.loaders.mme import MME_SOURCE
+
+    driver, database = _driver()
+    with driver.session(database=database) as session:
+        out = session.run(
+            "CALL () { MATCH (f:Fact) RETURN count(f) AS facts } "
+            "CALL () { MATCH (f:Fact)-[:CITES]->(:Source {id: $mme}) "
+            "RETURN count(DISTINCT f) AS mme_facts } "
+            "CALL () { MATCH (n) RETURN count(n) AS nodes } "
+            "CALL () { MATCH ()-[r]->() RETURN count(r) AS relationships } "
+            "RETURN facts, mme_facts, nodes, relationships", mme=MME_SOURCE.id).single().data()
+    driver.close()
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     """Parse the step and its options, run it, print its JSON result."""
     parser = argparse.ArgumentParser(prog="python -m bench.steps")
@@ -305,6 +323,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--yaml-max", type=int, default=10_000)
     sub.add_parser("wipe")
+    sub.add_parser("counts")
     for name in ("bulk-load", "yaml-load", "baseline", "import"):
         p = sub.add_parser(name)
         if name == "import":

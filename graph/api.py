@@ -147,15 +147,26 @@ class FilesBackend(IndexedBackend):
         return out
 
 
+#: The facts of the loaded graph and the sources that cite them (for ``--sources``).
+FACT_SOURCES_CYPHER = """
+MATCH (f:Fact)-[:CITES]->(s:Source)
+RETURN f.id AS id, f.series AS series, collect(DISTINCT s.id) AS sources
+"""
+
+
 class Neo4jBackend:
-    """Answers from a loaded Neo4j database (run ``tiegraph load`` first)."""
+    """Answers from a loaded Neo4j database (run ``tiegraph load`` first), keeping the facts
+    that a source of one of ``kinds`` cites (``--sources``; default: every fact), as
+    :func:`loaders.mme.select_sources` does for the files backend."""
 
     source: Source = "neo4j"
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, kinds: tuple[str, ...] | None = None) -> None:
         from tiegraph.loaders.neo4j_loader import open_driver
+        from tiegraph.loaders.paths import SOURCE_KINDS
 
         self.settings = settings
+        self.kinds = kinds or SOURCE_KINDS
         self._driver_cm = open_driver(settings)
         self.driver = self._driver_cm.__enter__()
 
@@ -180,19 +191,47 @@ class Neo4jBackend:
                 for r in rows}
 
     @cached_property
+    def selected(self) -> frozenset[str] | None:
+        """Return the ids of the facts a source of :attr:`kinds` cites (the series of a kept
+        dialogue session kept with it), or None when every kind is selected; raise DataError
+        when the database holds no fact of a selected kind (it was loaded without it)."""
+        from tiegraph.graph.errors import DataError
+        from tiegraph.loaders.mme import source_kind
+        from tiegraph.loaders.paths import SOURCE_KINDS
+
+        if set(self.kinds) >= set(SOURCE_KINDS):
+            return None
+        rows = self.run(FACT_SOURCES_CYPHER)
+        found = {source_kind(s) for r in rows for s in r["sources"]}
+        if missing := [k for k in self.kinds if k not in found]:
+            raise DataError([
+                f"--sources {','.join(self.kinds)}: the Neo4j database "
+                f"({self.settings.database}) holds no fact from {', '.join(missing)}"
+                + ("; load the MME exercises with 'tiegraph load --with-mme PATH'"
+                   if "mme" in missing else "")])
+        keep = {r["id"]: r["series"] for r in rows
+                if {source_kind(s) for s in r["sources"]} & set(self.kinds)}
+        return frozenset(keep) | {series for series in keep.values() if series}
+
+    @cached_property
     def ties(self) -> list[Tie]:
         from tiegraph.graph.ties import ties_from_neo4j
         from tiegraph.loaders.neo4j_loader import translate_errors
 
         with translate_errors(self.settings):
-            return ties_from_neo4j(self.driver, self.settings.database)
+            ties = ties_from_neo4j(self.driver, self.settings.database)
+        keep = self.selected
+        return ties if keep is None else [t for t in ties if t.fact in keep]
 
     @cached_property
     def depth_facts(self) -> list[Any]:
-        """Return what the depth measure reads (:func:`graph.depth.depth_facts_from_neo4j`)."""
+        """Return what the depth measure reads (:func:`graph.depth.depth_facts_from_neo4j`),
+        restricted to the selected sources."""
         from tiegraph.graph.depth import depth_facts_from_neo4j
 
-        return depth_facts_from_neo4j(self)
+        keep = self.selected
+        facts = depth_facts_from_neo4j(self)
+        return facts if keep is None else [f for f in facts if f.id in keep]
 
     def fact_details(self, fact_ids: list[str]) -> dict[str, dict[str, Any]]:
         rows = self.run(
@@ -215,17 +254,13 @@ def open_backend(source: Source | None = None, settings: Settings | None = None,
     """Return a backend: ``files`` (default) or ``neo4j`` (``TIEGRAPH_SOURCE`` picks when
     ``source`` is None). The files backend includes the MME CSV ``mme`` and keeps the
     source ``kinds`` given (``curated``, ``mme``); the Neo4j backend answers from what
-    ``tiegraph load`` wrote."""
+    ``tiegraph load`` wrote (``mme`` is not read: load with ``--with-mme``), keeping the facts
+    the ``kinds`` cite."""
     source = source or os.environ.get("TIEGRAPH_SOURCE", "files")  # type: ignore[assignment]
     if source == "neo4j":
         from tiegraph.graph.settings import load_settings
-        from tiegraph.loaders.paths import SOURCE_KINDS
 
-        if kinds not in (None, SOURCE_KINDS):
-            raise ValueError("--sources selects what the files backend reads; the Neo4j "
-                             "graph holds what 'tiegraph load' wrote (load with --with-mme)")
-
-        return Neo4jBackend(settings or load_settings())
+        return Neo4jBackend(settings or load_settings(), kinds)
     if source != "files":
         raise ValueError(f"unknown source {source!r}: use 'files' or 'neo4j'")
     return FilesBackend(data_dir, mme=mme, kinds=kinds)
@@ -311,11 +346,18 @@ def depth_rows(backend: Backend, *, weights: dict[str, float] | None = None,
                window: Window | None = None, focus: str | None = None,
                pair_kind: PairKind = "all", top: int | None = None) -> list[dict[str, Any]]:
     """Return the pairs ranked by depth (:mod:`graph.depth`) as of the window's end: the rows
-    of the ``count`` measure in that window plus one column per component (0–1), ``as_of``,
-    ``score`` (the depth) and ``why`` (per component: ``value``, ``detail``, ``facts``).
-    ``focus`` is an actor id."""
+    of the ``count`` measure in that window (tie counts per category included) plus one
+    column per component (0–1, keyed ``depth_<component>``: :data:`graph.depth.COMPONENT_KEYS`),
+    ``as_of``, ``score`` (the depth) and ``why`` (per component name: ``value``, ``detail``,
+    ``facts``). ``focus`` is an actor id."""
     from tiegraph.graph.analysis import check_request, rank_rows
-    from tiegraph.graph.depth import COMPONENTS, check_depth_weights, depth_score, pair_depth
+    from tiegraph.graph.depth import (
+        COMPONENT_KEYS,
+        COMPONENTS,
+        check_depth_weights,
+        depth_score,
+        pair_depth,
+    )
 
     check_request("depth", weights, top)
     check_depth_weights(weights)
@@ -338,7 +380,7 @@ def depth_rows(backend: Backend, *, weights: dict[str, float] | None = None,
         got = pair_depth(a, b, by_actor.get(a, []), ties_of.get(tuple(sorted((a, b))), []),
                          as_of)
         row.pop("rank")
-        row.update({c: round(got.values[c], 6) for c in COMPONENTS})
+        row.update({COMPONENT_KEYS[c]: round(got.values[c], 6) for c in COMPONENTS})
         row["as_of"] = as_of
         row["score"] = round(depth_score(got.values, weights), 6)
         row["why"] = {c: {"value": round(got.values[c], 6), "detail": got.details[c],

@@ -248,8 +248,12 @@ def densest(focus: str | None, measure: str, weights: tuple[str, ...], pair_kind
                        f"window: {readout.window_text(window)}; {readout.TIE}.")
         return
     if measure == "depth":
-        columns = ["rank", "a", "b", "institutions", "mechanisms", "forces", "industry",
-                   "operations", "intensity", "score", "total", "bilateral"]
+        from tiegraph.graph.depth import COMPONENT_KEYS
+        from tiegraph.graph.schema import CATEGORY_ORDER
+
+        columns = ["rank", "a", "b", *COMPONENT_KEYS.values(), "score", "total", "bilateral"]
+        if as_json or as_csv:  # the tie counts beside the components (depth_operations)
+            columns += [*CATEGORY_ORDER, "multilateral"]
     else:
         columns = ["rank", "a", "b", "agreements", "dialogues", "visits", "exercises",
                    "exchanges_industrial", "operations", "total", "bilateral",

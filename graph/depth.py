@@ -43,6 +43,9 @@ from tiegraph.graph.ties import Tie
 from tiegraph.loaders.dates import date_key
 
 COMPONENTS = ("institutions", "mechanisms", "forces", "industry", "operations", "intensity")
+#: The key (column) of each component in a ``densest`` row: prefixed, so that a component
+#: never takes the place of the tie count of the same name (``operations``).
+COMPONENT_KEYS: dict[str, str] = {c: f"depth_{c}" for c in COMPONENTS}
 #: Default weight of each component: none is privileged without a reason to.
 DEFAULT_DEPTH_WEIGHTS: dict[str, float] = dict.fromkeys(COMPONENTS, 1.0)
 

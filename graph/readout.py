@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tiegraph.graph.analysis import DEFAULT_WEIGHTS, MEASURES
-from tiegraph.graph.depth import COMPONENTS, DEFAULT_DEPTH_WEIGHTS
+from tiegraph.graph.depth import COMPONENT_KEYS, COMPONENTS, DEFAULT_DEPTH_WEIGHTS
 from tiegraph.graph.schema import CATEGORY_ORDER
 
 if TYPE_CHECKING:
@@ -133,8 +133,9 @@ def _reason(lead: dict[str, Any], other: dict[str, Any], measure: str,
             (other["a_id"], other["b_id"]))
         if theirs is None:
             return f"{lead['b']} has depth {mine['score']:.2f}"
-        gaps = sorted(((mine[c] - theirs[c], c) for c in COMPONENTS), reverse=True)
-        best = [f"{c} {mine[c]:.2f} vs {theirs[c]:.2f} ({mine['why'][c]['detail']} vs "
+        key = COMPONENT_KEYS
+        gaps = sorted(((mine[key[c]] - theirs[key[c]], c) for c in COMPONENTS), reverse=True)
+        best = [f"{c} {mine[key[c]]:.2f} vs {theirs[key[c]]:.2f} ({mine['why'][c]['detail']} vs "
                 f"{theirs['why'][c]['detail']})" for gap, c in gaps[:2] if gap > 0]
         return f"{lead['b']} is deeper on " + " and ".join(best or ["no component"])
     gaps = sorted(((lead[c] - other[c], c) for c in CATEGORY_ORDER), reverse=True)

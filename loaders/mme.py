@@ -310,10 +310,15 @@ def load_mme(path: Path, entities: dict[str, Entity]) -> MMEImport:
 
 # --- one graph, two kinds of source ---------------------------------------------------------
 
-#: The kinds of source a graph can draw on: the curated fact files and the MME data set.
+def source_kind(source_id: str) -> str:
+    """Return the kind of source (one of :data:`SOURCE_KINDS`) of the source ``source_id``:
+    ``mme`` for the MME data set, ``curated`` for every other source (the documents)."""
+    return "mme" if source_id == MME_SOURCE.id else "curated"
+
+
 def fact_source_kinds(ds: Dataset, fact: FactBase) -> set[str]:
     """Return the kinds of source (``curated``, ``mme``) that cite ``fact``."""
-    return {"mme" if c.source == MME_SOURCE.id else "curated" for c in fact.citations}
+    return {source_kind(c.source) for c in fact.citations}
 
 
 def combine(ds: Dataset, imported: MMEImport, kinds: tuple[str, ...] = SOURCE_KINDS) -> Dataset:

@@ -46,7 +46,7 @@ from tiegraph.graph.api import (
     ties_per_year,
     top_actor,
 )
-from tiegraph.graph.depth import COMPONENTS
+from tiegraph.graph.depth import COMPONENT_KEYS, COMPONENTS
 from tiegraph.graph.schema import CATEGORY_ORDER
 from tiegraph.graph.ties import Window
 
@@ -307,7 +307,7 @@ display(ranks)
 first = {m: backend.actors[partner(rows[0])].name for m, rows in by_measure.items()}
 top_ties = [r for r in by_measure["breadth"] if r["rank"] == 1]
 deep, second = depth_rows[0], depth_rows[1]
-beats = [c for c in COMPONENTS if deep[c] > second[c]]
+beats = [c for c in COMPONENTS if deep[COMPONENT_KEYS[c]] > second[COMPONENT_KEYS[c]]]
 say(
     f"As of {AS_OF}, `count` puts **{first['count']}** first and `weighted` "
     f"**{first['weighted']}**; `breadth` ties {len(top_ties)} partners at rank 1 "
@@ -329,7 +329,7 @@ fig, ax = plt.subplots(figsize=(11, 5))
 width = 0.8 / len(COMPONENTS)
 cmap = plt.get_cmap("tab10")
 for i, c in enumerate(COMPONENTS):
-    ax.bar([j + i * width for j in range(len(top))], [r[c] for r in top], width,
+    ax.bar([j + i * width for j in range(len(top))], [r[COMPONENT_KEYS[c]] for r in top], width,
            label=c, color=cmap(i))
 ax.plot([j + 0.4 - width / 2 for j in range(len(top))], [r["score"] for r in top], "k_",
         markersize=30, label="depth (mean)")
@@ -341,7 +341,8 @@ ax.set_title(f"Depth components of Japan's six deepest partnerships as of {AS_OF
 ax.legend(fontsize=8, ncol=4, loc="upper right")
 show(fig)
 
-parts = pd.DataFrame({label(partner(r)): {c: r[c] for c in COMPONENTS} for r in top}).T
+parts = pd.DataFrame({label(partner(r)): {c: r[COMPONENT_KEYS[c]] for c in COMPONENTS}
+                      for r in top}).T
 leaders = {c: listing(parts.index[parts[c] == parts[c].max()]) for c in COMPONENTS
            if parts[c].max() > 0}
 flat = [c for c in COMPONENTS if parts[c].max() == parts[c].min()]
@@ -622,11 +623,192 @@ say(
 )'''),
 ]
 
+# --- 03: two sources ------------------------------------------------------------------------
+
+FIXTURE_NOTE = "tests/fixtures/datasets/mme_v7.csv"
+
+TWO_SOURCES: list[tuple[str, str]] = [
+    ("md", """\
+# Two kinds of source: the curated facts beside MME v7
+
+Japan's exercise partners 1980–2010 as the curated facts (the RAND report and the other
+documents of `data/`) record them, and as the Multinational Military Exercises data set
+(MME, D'Orazio & Galambos, version 7, 1980–2010) records them, side by side; then what
+`tiegraph reconcile mme` finds for the United Kingdom, France, Germany and NATO: exercises in
+both sources (one exercise with two citations), only in MME, only curated (docs/mme.md).
+
+Both columns come from the library: `open_backend("files", mme=CSV, kinds=...)` selects the
+kind of source (`--sources curated` / `--sources mme` on the command line) and `densest()`
+counts the exercises per partner; `loaders.reconcile.reconcile()` matches the exercises.
+
+**The MME file.** The project does not ship MME: the notebook reads
+`../shared/datasets/mme_v7.csv` (or `$TIEGRAPH_DATASETS/mme_v7.csv`). When it is absent the
+notebook says so and uses the five-row test fixture in the same layout (`""" + FIXTURE_NOTE
+     + """`), so the cells still run but the numbers are not MME's. The comparison always
+reads the fact files (the reconciliation needs the facts themselves, not only their ties);
+a Neo4j database loaded with `tiegraph load --with-mme` holds the same ties."""),
+    ("code", SETUP),
+    ("code", '''\
+from pathlib import Path
+
+from tiegraph.loaders.mme import MME_SOURCE
+from tiegraph.loaders.paths import default_datasets_dir
+from tiegraph.loaders.reconcile import MME_SPAN, reconcile
+
+FOCUS = "Japan"
+PARTNERS = ["United Kingdom", "France", "Germany", "NATO"]
+SPAN = Window(since=MME_SPAN[0], until=MME_SPAN[1])
+FIXTURE = Path("..") / "''' + FIXTURE_NOTE + '''"
+
+datasets = default_datasets_dir()
+MME_CSV = datasets / "mme_v7.csv" if datasets else None
+REAL = MME_CSV is not None and MME_CSV.is_file()
+if REAL:
+    say(f"MME: the published file `{MME_CSV}` ({MME_SOURCE.title}).")
+else:
+    say(f"**The MME v7 file is absent**: there is no `mme_v7.csv` in "
+        f"`{datasets or '../shared/datasets'}`. This notebook uses the small test fixture "
+        f"`{FIXTURE}` (same layout, five rows) instead, so **the MME numbers below are not "
+        f"MME's**. Download the CSV ({MME_SOURCE.publisher}) and put it in "
+        f"`../shared/datasets/` or point `TIEGRAPH_DATASETS` at its folder.")
+    MME_CSV = FIXTURE.resolve()
+
+by_source = {name: open_backend("files", mme=MME_CSV, kinds=kinds)
+             for name, kinds in (("curated", ("curated",)), ("MME", ("mme",)))}
+japan = resolve(by_source["curated"], FOCUS)
+names = {a.id: a.name for a in by_source["curated"].actors.values()}'''),
+    ("md", """\
+## Exercise partners in each source
+
+For each partner: its exercises with Japan from 1980 to 2010 in each source (`densest(...,
+focus="Japan", window=Window(since="1980", until="2010"))`, the `exercises` column), and the
+same exercises weighted by `1/(n−1)` for an exercise of *n* actors (the `weighted` measure
+with every other category at weight 0): a 20-nation exercise adds 1 to the count but only
+1/19 to the weight, so the weight tells a bilateral partnership from a shared presence in
+large multilateral exercises."""),
+    ("code", '''\
+ONLY_EXERCISES = {c: 0.0 for c in CATEGORY_ORDER} | {"exercises": 1.0}
+
+
+def partner(row):
+    """Return the id of Japan's partner in a densest() row."""
+    return row["b_id"] if row["a_id"] == japan else row["a_id"]
+
+
+columns = {}
+for name, b in by_source.items():
+    count = densest(b, window=SPAN, focus=FOCUS)
+    weight = densest(b, window=SPAN, focus=FOCUS, measure="weighted", weights=ONLY_EXERCISES)
+    columns[f"{name} exercises"] = {partner(r): r["exercises"] for r in count if r["exercises"]}
+    columns[f"{name} weight"] = {partner(r): r["score"] for r in weight if r["score"]}
+side = pd.DataFrame(columns).fillna(0)
+side = side.astype({c: int for c in side.columns if c.endswith("exercises")})
+order = (side["curated exercises"] + side["MME exercises"]).sort_values(ascending=False,
+                                                                        kind="stable")
+side = side.loc[order.index]
+side.index = [names[i] for i in side.index]
+side.index.name = "partner"
+display(side.head(20))
+
+cur, mme = side["curated exercises"], side["MME exercises"]
+only_cur = list(side.index[(cur > 0) & (mme == 0)])
+say(
+    f"From {MME_SPAN[0]} to {MME_SPAN[1]} the curated facts give {FOCUS} "
+    f"**{int((cur > 0).sum())} exercise partner(s)**, MME **{int((mme > 0).sum())}**; "
+    f"{int(((cur > 0) & (mme > 0)).sum())} appear in both. MME's most frequent partner is "
+    f"{mme.idxmax()} ({mme.max()} exercise(s), weight {side.loc[mme.idxmax(), 'MME weight']:.1f})"
+    + (f"; the curated facts' is {cur.idxmax()} ({cur.max()})" if cur.max() else "")
+    + (f". Only the curated facts have exercises with {listing(only_cur)}" if only_cur else "")
+    + ". " + " ".join(
+        f"{p}: {cur.get(n, 0)} curated, {mme.get(n, 0)} in MME."
+        for p, n in ((p, names[resolve(by_source["curated"], p)]) for p in PARTNERS))
+)'''),
+    ("code", '''\
+shown = side.head(15).iloc[::-1]
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 6), sharey=True)
+y = range(len(shown))
+for ax, what, title in ((ax1, "exercises", "exercises (count)"),
+                        (ax2, "weight", "exercises weighted 1/(n−1)")):
+    ax.barh([i + 0.2 for i in y], shown[f"curated {what}"], 0.4, label="curated facts",
+            color="tab:blue")
+    ax.barh([i - 0.2 for i in y], shown[f"MME {what}"], 0.4, label="MME v7",
+            color="tab:orange")
+    ax.set_xscale("symlog", linthresh=1)  # the United States would flatten every other bar
+    ax.set_title(title + ", log scale")
+ax1.set_yticks(list(y))
+ax1.set_yticklabels(shown.index)
+ax2.legend(loc="lower right")
+fig.suptitle(f"{FOCUS}'s exercise partners {MME_SPAN[0]}–{MME_SPAN[1]}, by source"
+             + ("" if REAL else " (TEST FIXTURE, not MME)"))
+show(fig)'''),
+    ("md", """\
+## Reconciliation: the same exercise in both sources?
+
+`reconcile(ds, ("JPN", partner))` on the combined data set (both kinds of source): an MME
+and a curated exercise match when both include the two actors and their dates overlap at the
+precision each gives; a curated exercise dated only to the year must also have the same
+actors. A match is one exercise with both citations; a disagreement on the start or the
+participants would be a claim. `tiegraph reconcile mme Japan Germany --with-mme CSV` prints
+the same lists with every citation."""),
+    ("code", '''\
+both = open_backend("files", mme=MME_CSV)
+ds = both.dataset
+results = {p: reconcile(ds, (japan, resolve(both, p))) for p in PARTNERS}
+counts = pd.DataFrame({p: r.counts() for p, r in results.items()}).T
+counts["MME bilateral"] = [sum(len({ds.actor_of(x) for x in e.participants}) == 2
+                               for e in r.mme_only + r.both) for r in results.values()]
+counts.index.name = "partner"
+display(counts)
+
+listed = pd.DataFrame([
+    {"partner": p, "found": group, "date": e.when, "fact": e.id, "name": e.name,
+     "citations": "; ".join(f"{c.source}: {c.locator}" for c in e.citations)}
+    for p, r in results.items()
+    for group, exs in (("both", r.both), ("curated only", r.curated_only)) for e in exs
+])
+if len(listed):
+    display(listed.set_index(["partner", "found"]))
+
+fig, ax = plt.subplots(figsize=(9, 3.8))
+left = pd.Series(0, index=counts.index)
+for group, colour in (("both", "tab:green"), ("mme_only", "tab:orange"),
+                      ("curated_only", "tab:blue")):
+    ax.barh(counts.index[::-1], counts[group][::-1], left=left[::-1],
+            label=group.replace("_", " "), color=colour)
+    left = left + counts[group]
+ax.set_xlabel("exercises")
+ax.set_xlim(0, 1.4 * max(left.max(), 1))
+ax.set_title(f"{FOCUS} {MME_SPAN[0]}–{MME_SPAN[1]}: in both sources, only MME, only curated"
+             + ("" if REAL else " (TEST FIXTURE)"))
+ax.legend(loc="lower right")
+show(fig)
+
+def distinct(*groups):
+    """Return the number of distinct exercises in these groups over all partners."""
+    return len({e.id for r in results.values() for g in groups for e in getattr(r, g)})
+
+
+say(
+    " ".join(
+        f"**{FOCUS}–{p}**: {c['both']} in both, {c['mme_only']} only in MME, "
+        f"{c['curated_only']} only curated (MME's {c['both'] + c['mme_only']}: "
+        f"{c['MME bilateral']} bilateral)"
+        + (f", {c['claims']} claim(s)" if c["claims"] else "") + "."
+        for p, c in counts.iterrows())
+    + f" Together the two sources hold {distinct('both', 'mme_only', 'curated_only')} "
+    f"distinct exercises of {FOCUS} with these partners; MME alone has "
+    f"{distinct('both', 'mme_only')}, the curated facts "
+    f"{distinct('both', 'curated_only')}"
+    + (": neither source is complete." if REAL else " (on the test fixture, not MME).")
+)'''),
+]
+
 
 def main() -> None:
     """Write the notebooks next to this script."""
     for name, cells in (("01_network_metrics.ipynb", METRICS),
-                        ("02_evolution.ipynb", EVOLUTION)):
+                        ("02_evolution.ipynb", EVOLUTION),
+                        ("03_two_sources.ipynb", TWO_SOURCES)):
         nbformat.write(notebook(cells), HERE / name)
         print(f"wrote notebooks/{name}")
 

@@ -85,6 +85,32 @@ def test_compare_marks_disagreements_and_says_why() -> None:
     assert "deeper on forces 1.00 vs 0.33 (land, sea, air vs sea)" in out
 
 
+@pytest.mark.parametrize("fmt", ["--json", "--csv"])
+def test_depth_components_do_not_replace_the_tie_counts(fmt: str) -> None:
+    """--measure depth --json/--csv: each component is depth_<name>, so the operations
+    component no longer overwrites the operations tie count (the count measure's)."""
+    import csv
+    import io
+    import json
+
+    from tiegraph.graph.depth import COMPONENT_KEYS
+    from tiegraph.graph.schema import CATEGORY_ORDER
+
+    args = ("densest", "--with", "Japan", "--until", "2019-12-31", "--top", "4")
+    out = invoke(*args, "--measure", "depth", fmt)
+    assert out.exit_code == 0, out.output
+    rows = json.loads(out.output) if fmt == "--json" else list(csv.DictReader(
+        io.StringIO(out.output)))
+    counts = {r["b_id"]: r for r in json.loads(invoke(*args[:-2], "--json").output)}
+    uk = next(r for r in rows if r["b_id"] == "GBR")
+    assert set(COMPONENT_KEYS.values()) <= uk.keys()
+    assert float(uk["depth_operations"]) == pytest.approx(0.6418, abs=1e-4)
+    for r in rows:
+        for c in (*CATEGORY_ORDER, "total", "bilateral", "multilateral"):
+            assert int(r[c]) == counts[r["b_id"]][c], (r["b_id"], c)
+    assert int(uk["operations"]) == counts["GBR"]["operations"] > 1
+
+
 def test_depth_usage_errors() -> None:
     since = invoke("densest", "--measure", "depth", "--since", "2012")
     assert since.exit_code == 2 and "as of one date" in since.output

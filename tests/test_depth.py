@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tiegraph.graph.depth import (
+    COMPONENT_KEYS,
     COMPONENTS,
     DepthFact,
     check_depth_weights,
@@ -123,12 +124,12 @@ def test_depth_rows_carry_components_and_evidence() -> None:
     rows = densest(FilesBackend(), measure="depth", focus="Japan", top=2,
                    window=Window(until="2019-12-31"))
     uk, france = rows
-    assert uk["forces"] == 1.0 and france["forces"] == pytest.approx(1 / 3)
+    assert uk["depth_forces"] == 1.0 and france["depth_forces"] == pytest.approx(1 / 3)
     assert uk["why"]["forces"]["detail"] == "land, sea, air"
     assert france["why"]["forces"]["detail"] == "sea"
     assert uk["why"]["industry"]["detail"] == "7 project(s), shares 7"
     assert uk["as_of"] == "2019-12-31"
-    assert all(0 <= uk[c] <= 1 for c in COMPONENTS)
+    assert all(0 <= uk[COMPONENT_KEYS[c]] <= 1 for c in COMPONENTS)
     assert len(uk["why"]["industry"]["facts"]) == 7 and len(france["why"]["industry"]["facts"]) == 2
 
 
@@ -222,7 +223,7 @@ def test_every_component_on_the_small_fixture(small: Any) -> None:
         row = got.get(pair) or got[pair[::-1]]
         assert row["as_of"] == "2020-02"
         for c in COMPONENTS:
-            assert row[c] == pytest.approx(expected[c], abs=1e-6), (pair, c)
+            assert row[COMPONENT_KEYS[c]] == pytest.approx(expected[c], abs=1e-6), (pair, c)
         assert row["score"] == pytest.approx(sum(expected.values()) / 6, abs=1e-6), pair
     # the ranking follows: GBR-JPN (0.1036) above JPN-USA (0.0382) above FRA-GBR (0.0350)
     assert list(got)[:3] == [("GBR", "JPN"), ("JPN", "USA"), ("FRA", "GBR")]
@@ -240,14 +241,16 @@ def test_small_fixture_as_of_dates_move_the_components(small: Any) -> None:
     from tiegraph.graph.ties import Window
 
     late = _by_pair(densest(small, measure="depth", window=Window(until="2020-12-31")))
-    assert late[("GBR", "JPN")]["mechanisms"] == pytest.approx(0.125)
-    assert late[("GBR", "JPN")]["intensity"] == pytest.approx(1 / 26, abs=1e-6)
+    assert late[("GBR", "JPN")]["depth_mechanisms"] == pytest.approx(0.125)
+    assert late[("GBR", "JPN")]["depth_intensity"] == pytest.approx(1 / 26, abs=1e-6)
     early = _by_pair(densest(small, measure="depth", window=Window(until="2014")))
     assert set(early) == {("GBR", "JPN"), ("FRA", "GBR")}
     gj = early[("GBR", "JPN")]
-    assert (gj["institutions"], gj["mechanisms"], gj["forces"], gj["industry"]) == (0, 0, 0, 0)
-    assert gj["operations"] == pytest.approx(1 / 3, abs=1e-6)
-    assert gj["intensity"] == 0
+    assert (gj["depth_institutions"], gj["depth_mechanisms"], gj["depth_forces"],
+            gj["depth_industry"]) == (0, 0, 0, 0)
+    assert gj["depth_operations"] == pytest.approx(1 / 3, abs=1e-6)
+    assert gj["operations"] == 1  # the tie count of the same name stays beside it
+    assert gj["depth_intensity"] == 0
     # the treaty (2010-11) is a framework already, and the one tie of 2009-2014 for FRA-GBR
-    assert early[("FRA", "GBR")]["institutions"] == pytest.approx(0.2)
-    assert early[("FRA", "GBR")]["intensity"] == pytest.approx(1 / 51, abs=1e-6)
+    assert early[("FRA", "GBR")]["depth_institutions"] == pytest.approx(0.2)
+    assert early[("FRA", "GBR")]["depth_intensity"] == pytest.approx(1 / 51, abs=1e-6)

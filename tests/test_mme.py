@@ -176,3 +176,52 @@ def test_cli_sources_select_the_graph(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "--sources 'rand'" in bad.output
     none = runner.invoke(main, ["densest", "--sources", "mme"], env=env)
     assert none.exit_code == 3 and "needs the MME CSV" in none.output
+
+
+SELECTIONS = ("curated,mme", "curated", "mme")
+COMMANDS = (("densest", "--with", "Japan"), ("densest", "--measure", "depth", "--with", "Japan"),
+            ("densest",), ("centrality",))
+
+
+def test_sources_on_neo4j_agree_with_files(empty_neo4j, neo4j_settings, tmp_path: Path) -> None:
+    """densest (count and depth) and centrality with --sources on a Neo4j database loaded with
+    --with-mme give what the files backend gives on the same selection, and the selection
+    changes the answer; --sources mme on a database loaded without MME is an error (exit 3)."""
+    from click.testing import CliRunner
+
+    from tests.test_loader import cli_env
+    from tiegraph.graph.cli import main
+
+    env = {**cli_env(neo4j_settings), "TIEGRAPH_CACHE": str(tmp_path), "TIEGRAPH_MME": ""}
+    runner = CliRunner()
+    mme = ("--with-mme", str(FIXTURE))
+
+    def run(*args: str) -> list[dict]:
+        result = runner.invoke(main, [*args, "--json"], env=env)
+        assert result.exit_code == 0, f"{args}: {result.output}"
+        return yaml.safe_load(result.stdout)
+
+    loaded = runner.invoke(main, ["load", "--quiet", "--prune", *mme], env=env)
+    assert loaded.exit_code == 0, loaded.output
+    answers: dict[tuple[str, ...], list] = {}
+    for command in COMMANDS:
+        for kinds in SELECTIONS:
+            files = run(*command, "--sources", kinds, *mme)
+            neo = run(*command, "--sources", kinds, "--source", "neo4j")
+            assert files == neo, (command, kinds)
+            answers[(*command, kinds)] = files
+        assert len({yaml.safe_dump(answers[(*command, k)]) for k in SELECTIONS}) == 3, command
+    both = {r["b_id"]: r["exercises"] for r in answers[("densest", "--with", "Japan",
+                                                        "curated,mme")]}
+    only = {r["b_id"]: r["exercises"] for r in answers[("densest", "--with", "Japan", "mme")]}
+    assert only == {"GBR": 1, "FRA": 1, "DEU": 1, "YUG": 1, "EST": 1, "LVA": 1, "LTU": 1,
+                    "nato": 1}
+    assert both["GBR"] == only["GBR"] + {r["b_id"]: r["exercises"] for r in answers[
+        ("densest", "--with", "Japan", "curated")]}["GBR"]
+
+    curated = runner.invoke(main, ["load", "--quiet", "--prune"], env=env)
+    assert curated.exit_code == 0, curated.output
+    none = runner.invoke(main, ["densest", "--sources", "mme", "--source", "neo4j"], env=env)
+    assert none.exit_code == 3, none.output
+    assert "holds no fact from mme" in none.output and "--with-mme" in none.output
+    assert "Traceback" not in none.output

@@ -3,6 +3,8 @@
 Each notebook is executed with nbclient in a ``python3`` kernel (``TIEGRAPH_SOURCE=files``);
 the executed copy is written to ``tmp_path`` only, never back into the repository. A run fails
 on any cell error and unless the notebook produced at least one table and one PNG figure.
+The two-sources notebook (03) runs twice: on the MME file of ../shared/datasets (its numbers
+checked; skipped when absent, failing when CI=true) and without it, on the test fixture.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ pytest.importorskip("matplotlib", reason="install the 'notebooks' extra")
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+#: run by its own tests below, with and without the MME file
+TWO_SOURCES = ROOT / "notebooks" / "03_two_sources.ipynb"
+OTHERS = [p for p in NOTEBOOKS if p != TWO_SOURCES]
 CELL_TIMEOUT = 120
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -60,6 +65,7 @@ def _is_table(out: dict) -> bool:
 
 def test_there_are_notebooks() -> None:
     assert NOTEBOOKS, "no notebooks found in notebooks/"
+    assert TWO_SOURCES in NOTEBOOKS
 
 
 def test_notebooks_are_committed_without_outputs() -> None:
@@ -70,9 +76,9 @@ def test_notebooks_are_committed_without_outputs() -> None:
         assert not dirty, f"{path.name}: outputs not stripped from cells {dirty}"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs(path: Path, tmp_path: Path, kernel_name: str,
-                       monkeypatch: pytest.MonkeyPatch) -> None:
+def _execute(path: Path, tmp_path: Path, kernel_name: str, monkeypatch: pytest.MonkeyPatch):
+    """Return the notebook at ``path`` executed on the files backend (a copy is written to
+    ``tmp_path``); fail on a cell error and unless it shows a table and a PNG figure."""
     monkeypatch.setenv("TIEGRAPH_SOURCE", "files")
     monkeypatch.setenv("MPLBACKEND", "Agg")
     # the kernel must import the checkout under test, wherever pytest was started from
@@ -94,3 +100,41 @@ def test_notebook_runs(path: Path, tmp_path: Path, kernel_name: str,
     assert not errors, f"{path.name}: {errors[0]['ename']}: {errors[0]['evalue']}"
     assert any(_is_table(o) for o in outputs), f"{path.name}: no table output"
     assert any("image/png" in o.get("data", {}) for o in outputs), f"{path.name}: no figure"
+    return nb
+
+
+def _markdown(nb) -> str:
+    return "\n".join(o.get("data", {}).get("text/markdown", "") for o in _outputs(nb))
+
+
+@pytest.mark.parametrize("path", OTHERS, ids=[p.stem for p in OTHERS])
+def test_notebook_runs(path: Path, tmp_path: Path, kernel_name: str,
+                       monkeypatch: pytest.MonkeyPatch) -> None:
+    _execute(path, tmp_path, kernel_name, monkeypatch)
+
+
+def test_two_sources_without_the_mme_file(tmp_path: Path, kernel_name: str,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no MME file the two-sources notebook says so and runs on the test fixture."""
+    monkeypatch.setenv("TIEGRAPH_DATASETS", str(tmp_path / "no-datasets"))
+    nb = _execute(TWO_SOURCES, tmp_path, kernel_name, monkeypatch)
+    text = _markdown(nb)
+    assert "**The MME v7 file is absent**" in text
+    assert "tests/fixtures/datasets/mme_v7.csv" in text
+    # the fixture's Japan–Germany exercise (mme3) and the seven curated goodwill exercises
+    assert "**Japan–Germany**: 0 in both, 1 only in MME, 7 only curated" in text
+    assert "the published file" not in text
+
+
+def test_two_sources_on_the_real_file(tmp_path: Path, kernel_name: str,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """On the published file the notebook's reconciliation gives docs/mme.md's numbers."""
+    from tests.test_mme import real_file
+
+    monkeypatch.setenv("TIEGRAPH_DATASETS", str(real_file().parent))
+    nb = _execute(TWO_SOURCES, tmp_path, kernel_name, monkeypatch)
+    text = _markdown(nb)
+    assert "the published file" in text and "absent" not in text
+    assert "**Japan–United Kingdom**: 1 in both, 18 only in MME, 0 only curated" in text
+    assert "**Japan–France**: 0 in both, 18 only in MME, 0 only curated" in text
+    assert "**Japan–Germany**: 0 in both, 8 only in MME, 7 only curated" in text

@@ -273,7 +273,7 @@ def check_depth_components(rows: list[dict[str, Any]], files: FilesBackend, acto
                            as_of: str | None) -> None:
     """The Cypher rows equal graph.depth's components (within 1e-9), the CLI's rounded
     values and ranking, and the inputs (kinds, levels, branches, counts) behind them."""
-    from tiegraph.graph.depth import COMPONENTS, INSTITUTIONS, LEVELS
+    from tiegraph.graph.depth import COMPONENT_KEYS, COMPONENTS, INSTITUTIONS, LEVELS
 
     python = python_depth(files, actor, as_of)
     assert {r["b_id"] for r in rows} == set(python)
@@ -281,7 +281,7 @@ def check_depth_components(rows: list[dict[str, Any]], files: FilesBackend, acto
         row, got = python[r["b_id"]]
         for c in COMPONENTS:
             assert r[c] == pytest.approx(got.values[c], abs=1e-9), (r["b"], c)
-            assert r[c] == pytest.approx(row[c], abs=1e-6), (r["b"], c)
+            assert r[c] == pytest.approx(row[COMPONENT_KEYS[c]], abs=1e-6), (r["b"], c)
         assert r["depth"] == pytest.approx(row["score"], abs=1e-6), r["b"]
         assert r["as_of"] == date_key(row["as_of"], end=True)
         held = got.details["institutions"]
