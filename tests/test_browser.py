@@ -1,8 +1,10 @@
 """The Neo4j Browser as an analyst sees it (issue 18 items 5 and 7): headless Chromium from
 Debian's packages (/usr/bin/chromium, driven by Playwright, never ``playwright install``) logs in
-to the session's test server, runs the README's Browser example and a library query, and what
-the Browser DRAWS (the nodes and relationships of the result frame's SVG) must be exactly what
-the query RETURNS (the same query through the driver). The Browser draws, with its default
+to the session's test server, loads the style sheet as docs/queries.md says (``:style`` and the
+pasted file), runs the README's Browser example, a library query and a control query without
+parallel relationships. What the Browser DRAWS (the nodes and relationships of the result
+frame's SVG) must be exactly what the query RETURNS (the same query through the driver), and
+every node shows a caption made of its properties. The Browser draws, with its default
 "connect result nodes", every relationship between the nodes on screen, so a parallel
 relationship the query did not ask for shows up as a difference here.
 
@@ -201,7 +203,12 @@ class BrowserSession:
 
     def drawn(self, frame: Any, settle_s: float = 0.6) -> Drawn:
         """Return what ``frame`` draws once its counts have stayed the same for ``settle_s``."""
-        frame.locator("svg.neod3viz g.node").first.wait_for(timeout=TIMEOUT_MS)
+        try:
+            frame.locator("svg.neod3viz g.node").first.wait_for(timeout=TIMEOUT_MS)
+        except Exception as exc:  # Playwright's TimeoutError (its import is optional here)
+            shown = frame.inner_text(timeout=1000)[:400] if frame.count() else "no frame"
+            raise AssertionError(f"the Browser drew no graph ({type(exc).__name__}); the "
+                                 f"frame shows: {shown!r}") from None
         deadline = time.monotonic() + TIMEOUT_MS / 1000
         last, since = None, time.monotonic()
         while True:
@@ -341,6 +348,8 @@ def test_the_browser_draws_what_the_readme_example_and_a_library_query_return(
     # Nothing but this machine: a request the server's Content-Security-Policy made Chromium
     # refuse (failure "csp") never left it; any other one to another host did, or tried to.
     outside = [r for r in requests if urlsplit(r.url).hostname not in LOCAL_HOSTS]
+    print("refused by the policy:", sorted({urlsplit(r.url).hostname for r in outside
+                                            if r.failure == "csp"}))
     problems += [f"the Browser contacted another host: {r.method} {r.url} "
                  f"({r.failure or 'answered'})" for r in outside if r.failure != "csp"]
     problems += [f"the Browser opened a WebSocket to another host: {url}" for url in sockets
