@@ -453,11 +453,11 @@ def _check_port_free(port: int, what: str, option: str) -> None:
 
 #: The Browser's side (issue 18 item 5). client.allow_telemetry=false turns off its usage
 #: statistics, crash reports and consent banner. On Community the Browser still tries to load
-#: Segment's and Canny's scripts and Google's fonts (browser.allow_outgoing_connections, the
-#: switch for that, is Enterprise-only: strict validation refuses it), so the Browser's pages
-#: are served with a Content-Security-Policy that allows only this server and Bolt on
-#: loopback: Chromium then refuses those requests before they leave the machine
-#: (tests/test_browser.py records them).
+#: Segment's and Canny's scripts and Google's fonts, and its Sentry tracing still posts
+#: (browser.allow_outgoing_connections, the switch for that, is Enterprise-only: strict
+#: validation refuses it), so the Browser's pages are served with a Content-Security-Policy
+#: that allows only this server and Bolt on loopback: the web browser then refuses those
+#: requests before they leave the machine (tests/test_browser.py records them).
 BROWSER_CSP = (
     "default-src 'self'; script-src 'self'; img-src 'self' data:; "
     "style-src 'self' 'unsafe-inline'; font-src 'self'; base-uri 'none'; object-src 'none'; "

@@ -9,9 +9,10 @@ every node shows a caption made of its properties. The Browser draws, with its d
 relationship the query did not ask for shows up as a difference here.
 
 Every request the page makes is recorded: none may leave 127.0.0.1/localhost. (The Browser of
-Community 5.26 still tries to load Segment's and Canny's scripts and Google's fonts; the server
-serves its pages with a loopback-only Content-Security-Policy, graph.localserver.BROWSER_CSP, so
-Chromium refuses them before they are sent: such a request ends with failure ``csp``.)
+Community 5.26 still tries to load Segment's and Canny's scripts and Google's fonts, and its
+Sentry tracing posts to sentry.io whatever the crash-report setting says; the server serves its
+pages with a loopback-only Content-Security-Policy, graph.localserver.BROWSER_CSP, so Chromium
+refuses them before they are sent: such a request ends with failure ``csp``.)
 
 The screenshot of the README example goes to docs/img/browser-readme-example.png, which
 docs/queries.md shows.
