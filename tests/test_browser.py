@@ -342,6 +342,9 @@ def test_the_browser_draws_what_the_readme_example_and_a_library_query_return(
             returned = returned_graph(driver, database, query, values)
             print(f"{what}: {_difference(drawn, returned)}")  # shown with -s / on failure
             problems += draw_problems(what, drawn, returned)
+        # No usage-data consent banner ("... we collect information on product usage").
+        if page.get_by_text("product usage").count():
+            problems.append("the Browser shows its usage-data banner (telemetry is on)")
         page.close()
     finally:
         context.close()
