@@ -451,14 +451,31 @@ def _check_port_free(port: int, what: str, option: str) -> None:
             ) from None
 
 
+#: The Browser's side (issue 18 item 5). client.allow_telemetry=false turns off its usage
+#: statistics, crash reports and consent banner. On Community the Browser still tries to load
+#: Segment's and Canny's scripts and Google's fonts, and its Sentry tracing still posts
+#: (browser.allow_outgoing_connections, the switch for that, is Enterprise-only: strict
+#: validation refuses it), so the Browser's pages are served with a Content-Security-Policy
+#: that allows only this server and Bolt on loopback: the web browser then refuses those
+#: requests before they leave the machine (tests/test_browser.py records them).
+BROWSER_CSP = (
+    "default-src 'self'; script-src 'self'; img-src 'self' data:; "
+    "style-src 'self' 'unsafe-inline'; font-src 'self'; base-uri 'none'; object-src 'none'; "
+    "frame-ancestors 'none'; "
+    "connect-src 'self' ws://127.0.0.1:* ws://localhost:* http://127.0.0.1:* http://localhost:*"
+)
+BROWSER_NO_OUTGOING_SETTINGS = (
+    "client.allow_telemetry=false",
+    f"dbms.security.http_static_content_security_policy_header={BROWSER_CSP}",
+)
+
 #: Settings that keep the server from contacting anyone or collecting telemetry: no usage
-#: report, no driver telemetry. (The Browser's own switches, client.allow_telemetry and
-#: browser.allow_outgoing_connections, are not declared settings of Community 5.26: with
-#: strict validation the server refuses to start with them.) docker-compose.yml sets the
-#: same (tests/test_compose.py checks both).
+#: report, no driver telemetry, and the Browser's settings above. docker-compose.yml sets
+#: the same (tests/test_compose.py checks both).
 NO_OUTGOING_SETTINGS = (
     "dbms.usage_report.enabled=false",
     "server.bolt.telemetry.enabled=false",
+    *BROWSER_NO_OUTGOING_SETTINGS,
 )
 
 

@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NoReturn
+from urllib.parse import urlsplit
 
 import pytest
 from neo4j import Driver, GraphDatabase
@@ -27,7 +28,9 @@ from tiegraph.graph.settings import (
     load_settings,
 )
 
-NEO4J_FIXTURES = {"neo4j_settings", "neo4j_driver", "empty_neo4j", "neo4j_jars"}
+NEO4J_FIXTURES = {"neo4j_settings", "neo4j_driver", "empty_neo4j", "neo4j_jars", "neo4j_http_uri"}
+#: The HTTP URI of the local server the session started (set by ``neo4j_settings``).
+_SESSION_HTTP_URI: list[str] = []
 
 
 def neo4j_unavailable(reason: str) -> NoReturn:
@@ -92,11 +95,24 @@ def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setting
                                  password=password, timeout=300)  # for a busy machine
     except TiegraphError as exc:
         neo4j_unavailable(f"the local server did not start: {exc}")
+    _SESSION_HTTP_URI[:] = [info.http_uri]
     try:
         yield Settings(uri=info.bolt_uri, username=DEFAULT_USERNAME,
                        password=Secret(password), database=DEFAULT_DATABASE)
     finally:
+        _SESSION_HTTP_URI.clear()
         localserver.stop(home)
+
+
+@pytest.fixture(scope="session")
+def neo4j_http_uri(neo4j_settings: Settings) -> str:
+    """Return the HTTP URI (Browser, HTTP API) of the session's server: the local server's;
+    with NEO4J_URI set, NEO4J_HTTP_URI, else port 7474 on the Bolt URI's host."""
+    if _SESSION_HTTP_URI:
+        return _SESSION_HTTP_URI[0]
+    if uri := os.environ.get("NEO4J_HTTP_URI"):
+        return uri.rstrip("/")
+    return f"http://{urlsplit(neo4j_settings.uri).hostname}:7474"
 
 
 @pytest.fixture(scope="session")

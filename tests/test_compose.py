@@ -124,14 +124,20 @@ def _docker_env_name(setting: str) -> str:
 
 
 def test_neither_setup_phones_home(neo4j, tmp_path):
-    """The server's usage report and driver telemetry are off, in docker-compose.yml and in
-    the generated neo4j.conf (the session's server starts with it: strict validation)."""
-    from tiegraph.graph.localserver import NO_OUTGOING_SETTINGS, _write_config
+    """The server's usage report and driver telemetry and the Browser's telemetry are off, and
+    the Browser's pages carry a loopback-only Content-Security-Policy, in docker-compose.yml
+    and in the generated neo4j.conf (the session's server starts with it: strict
+    validation)."""
+    from tiegraph.graph.localserver import BROWSER_CSP, NO_OUTGOING_SETTINGS, _write_config
 
     assert {"server.bolt.telemetry.enabled=false",
-            "dbms.usage_report.enabled=false"} <= set(NO_OUTGOING_SETTINGS)
+            "dbms.usage_report.enabled=false",
+            "client.allow_telemetry=false",
+            f"dbms.security.http_static_content_security_policy_header={BROWSER_CSP}",
+            } <= set(NO_OUTGOING_SETTINGS)
+    assert "https:" not in BROWSER_CSP and "*." not in BROWSER_CSP
     for line in NO_OUTGOING_SETTINGS:
-        setting, value = line.split("=")
+        setting, value = line.split("=", 1)
         assert neo4j["environment"].get(_docker_env_name(setting)) == value, setting
     (tmp_path / "conf").mkdir()
     _write_config(tmp_path, 7687, 7474, "1g", "512m")
