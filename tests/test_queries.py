@@ -16,6 +16,7 @@ from typing import Any
 import networkx as nx
 import pytest
 from click.testing import CliRunner
+from test_browser import readme_browser_example
 
 from tiegraph.graph.api import FilesBackend, densest, explain, ties_per_year
 from tiegraph.graph.api import coverage as coverage_report
@@ -649,13 +650,6 @@ def test_shortest_paths_match_the_tie_graph(db: Any, files: FilesBackend) -> Non
 
 
 # --- the graph as the Browser draws it -----------------------------------------------------
-
-
-def readme_browser_example() -> str:
-    """Return the README's Browser example: the first cypher block after its heading."""
-    text = (QUERY_DIR.parent / "README.md").read_text(encoding="utf-8")
-    section = text.split("### In the Neo4j Browser", 1)[1]
-    return section.split("```cypher\n", 1)[1].split("```", 1)[0]
 
 
 def test_one_relationship_between_a_fact_and_an_actor(db: Any) -> None:
