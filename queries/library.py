@@ -575,18 +575,26 @@ def _end_id(node: Any) -> Any:
     return node.get("id", node.get("name", node.element_id))
 
 
+def _is_node(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"labels", "properties"}
+
+
+def _is_rel(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"type", "start", "end", "properties"}
+
+
 def caption(value: Any) -> Any:
     """Return a short text for a plain node, relationship or path (for tables and CSV):
-    a node by its name or id, a relationship by its type, a path as ``a -TYPE- b ...``;
-    other values unchanged (lists element-wise)."""
-    if isinstance(value, dict) and set(value) == {"labels", "properties"}:
+    a node by its name or id, a relationship as ``start -[TYPE]-> end``, a path as
+    ``a -[TYPE]- b ...``; other values unchanged (lists element-wise)."""
+    if _is_node(value):
         props = value["properties"]
         return str(props.get("name") or props.get("id") or ":".join(value["labels"]))
-    if isinstance(value, dict) and {"type", "start", "end", "properties"} == set(value):
-        return f"-[{value['type']}]-"
-    if (isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
-            and len(value) % 2 == 1 and caption(value[0]) != value[0]):
-        return " ".join(str(caption(v)) for v in value)
+    if _is_rel(value):
+        return f"{value['start']} -[{value['type']}]-> {value['end']}"
+    if (isinstance(value, list) and len(value) % 2 == 1
+            and all(_is_node(v) for v in value[::2]) and all(_is_rel(v) for v in value[1::2])):
+        return " ".join(str(caption(v)) if _is_node(v) else f"-[{v['type']}]-" for v in value)
     if isinstance(value, list):
         return [caption(v) for v in value]
     return value
