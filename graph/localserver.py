@@ -555,7 +555,8 @@ def _set_initial_password(home: Path, secret: str) -> None:
     """Run ``neo4j-admin dbms set-initial-password``, the password in an @-file, not argv."""
     quoted = '"' + secret.replace("\\", "\\\\").replace('"', '\\"') + '"'
     argfile = home / "run" / "initial-password.args"
-    _write_private(argfile, f"dbms\nset-initial-password\n{quoted}\n")
+    # "--" ends the options: a password may begin with "-" (token_urlsafe gives one in 32)
+    _write_private(argfile, f"dbms\nset-initial-password\n--\n{quoted}\n")
     try:
         done = admin(home, [f"@{argfile}"], heap="512m", timeout=300)
     finally:
