@@ -8,6 +8,7 @@ the 1-based line where that value starts.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,11 @@ MAX_FILE_BYTES = 5_000_000
 MAX_DEPTH = 30
 #: How many values YAML aliases (``*name``) may add to a file when expanded ("billion laughs").
 MAX_ALIAS_VALUES = 100_000
+#: Characters YAML 1.1 does not accept in a stream (its "printable" set is everything else):
+#: C0 controls but tab, LF and CR; DEL; C1 controls but NEL; U+FFFE and U+FFFF.
+_NOT_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
 # libyaml's loader is several times faster and keeps the same marks; fall back to pure Python.
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -73,6 +79,21 @@ def _too_deep(file: Path | str, line: int) -> FileProblem:
     return FileProblem(
         f"{file}:{line}: values nested more than {MAX_DEPTH} levels deep; a record "
         "is a mapping of plain values and lists"
+    )
+
+
+def _unprintable_problem(file: Path | str, text: str) -> FileProblem | None:
+    """Return the problem for the first character YAML cannot hold (a NUL, another control
+    character, U+FFFE/U+FFFF) with its line and column, or None when there is none."""
+    found = _NOT_PRINTABLE.search(text)
+    if found is None:
+        return None
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    return FileProblem(
+        f"{file}:{line}: character U+{ord(found.group()):04X} at column {column} is not allowed "
+        "in a YAML file (a control character or non-character); remove it, or write it as an "
+        "escape in a double-quoted value if it is meant"
     )
 
 
@@ -222,6 +243,9 @@ def read_records(
             f"{file}:{line}: not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
             "save the file as UTF-8"
         ) from None
+    unprintable = _unprintable_problem(file, text)
+    if unprintable is not None:
+        raise unprintable
     loader = _Loader(text)
     try:
         _check_shape(loader, file)
@@ -233,6 +257,8 @@ def read_records(
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         raise _syntax_problem(file, text, exc) from None
+    except yaml.YAMLError as exc:  # any other refusal of the reader (no mark): never a traceback
+        raise FileProblem(f"{file}:1: YAML error: {exc}") from None
     finally:
         loader.dispose()
     if not isinstance(node, yaml.SequenceNode) or not isinstance(data, list):
