@@ -459,6 +459,8 @@ def _check_port_free(port: int, what: str, option: str) -> None:
 NO_OUTGOING_SETTINGS = (
     "dbms.usage_report.enabled=false",
     "server.bolt.telemetry.enabled=false",
+    # LOAD CSV may not fetch from any address (issue 16); file:/// URLs have none and still work.
+    "internal.dbms.cypher_ip_blocklist=0.0.0.0/0,::/0",
 )
 
 
