@@ -88,9 +88,11 @@ def bulk_load(folder: Path, sources_dir: Path | None, no_quotes: bool, chunk_siz
     """
     from tiegraph.loaders.bulk import CHUNK_SIZE, FACTS_FILE
     from tiegraph.loaders.bulk import bulk_load as run
+    from tiegraph.loaders.layout import check_bulk_folder
     from tiegraph.loaders.neo4j_loader import open_driver, translate_errors
 
     settings = settings_from(kwargs)
+    check_bulk_folder(folder)  # before the rows are counted: a FIFO would block
     bars = _Bars(_count_rows(folder / FACTS_FILE), not quiet)
     try:
         if dry_run:

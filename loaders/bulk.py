@@ -65,6 +65,7 @@ from tiegraph.loaders.dataset import (
     _source_texts,
     _validation_problems,
 )
+from tiegraph.loaders.layout import check_bulk_folder
 from tiegraph.loaders.model import (
     FACT_MODELS,
     DialogueSeries,
@@ -713,6 +714,7 @@ def validate_bulk(
     problems = _Problems()
     if not folder.is_dir():
         raise DataError([f"{folder}: not a folder"])
+    check_bulk_folder(folder)  # before any file is opened (a FIFO would block)
     gaps = _Gaps()
     seen: dict[str, str] = {}
     where: dict[str, Record] = {}
@@ -1024,6 +1026,7 @@ class BulkResult:
 
 def files_hash(folder: Path) -> str:
     """Return a SHA-256 over the bulk files' names and bytes (read in blocks)."""
+    check_bulk_folder(folder)  # the files backend hashes before it validates
     h = hashlib.sha256(b"tiegraph-bulk-1")
     for name in FILES:
         h.update(name.encode() + b"\0")
