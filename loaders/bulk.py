@@ -53,8 +53,9 @@ from typing import Any, get_args, get_origin
 from pydantic import ValidationError
 
 from tiegraph.graph.api import IndexedBackend
-from tiegraph.graph.errors import DataError
+from tiegraph.graph.errors import DataError, RefusedError
 from tiegraph.graph.projection import GraphSpec, Node, Rel, project
+from tiegraph.loaders.bulk_guard import bulk_removal_refusal
 from tiegraph.loaders.dataset import (
     _FACT_ADAPTER,
     Dataset,
@@ -1049,6 +1050,7 @@ def bulk_load(
     chunk_size: int = CHUNK_SIZE,
     dry_run: bool = False,
     progress: Progress | None = None,
+    prune: bool = False,
 ) -> BulkResult:
     """Validate a bulk folder, then write it to Neo4j chunk by chunk; return a BulkResult.
 
@@ -1058,7 +1060,9 @@ def bulk_load(
     reads what the database holds of its nodes and writes only the difference. Not atomic:
     after a failure the chunks committed so far stay, and a rerun completes the load. With
     ``dry_run`` only the validation runs. ``progress(stage, n)`` is called with stage
-    ``"validate"`` (facts read) and ``"write"`` (facts written).
+    ``"validate"`` (facts read) and ``"write"`` (facts written). Unless ``prune``, a load
+    that would strip more than it may (:mod:`loaders.bulk_guard`) raises
+    :class:`graph.errors.RefusedError` before any write.
     """
     from tiegraph.loaders.neo4j_loader import init_schema
 
@@ -1078,6 +1082,8 @@ def bulk_load(
         if dry_run:
             return result
         t1 = time.perf_counter()
+        if not prune and (refusal := bulk_removal_refusal(driver, database, spool)):
+            raise RefusedError(refusal)
         result.data_hash = "bulk:" + files_hash(folder)
         init_schema(driver, database)
         base = base_spec(data)

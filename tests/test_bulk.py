@@ -395,3 +395,84 @@ def test_a_fifo_source_text_does_not_block(tmp_path: Path) -> None:
     assert "source-a.txt is a FIFO, not a text file" in result.stderr
     with pytest.raises(DataError):
         load_dataset(tmp_path / "data", tmp_path / "texts")
+
+
+# --- the removal guard of bulk-load (issue 16 item 2; loaders.bulk_guard) ----------------------
+
+
+def _fingerprint(driver, database) -> str:
+    from tiegraph.loaders.neo4j_loader import database_fingerprint
+
+    return database_fingerprint(driver, database)
+
+
+def _conn(settings) -> list[str]:
+    return ["--uri", settings.uri, "--username", settings.username,
+            "--password", settings.password.get_secret_value(), "--database", settings.database]
+
+
+def test_bulk_load_refuses_to_strip_a_large_share(generated: Path, tmp_path: Path, empty_neo4j,
+                                                  neo4j_settings) -> None:
+    """Every fact with two citations loses its second (about a quarter of the facts): refused
+    (exit 8) with what it would remove, nothing written; --prune writes exactly the folder."""
+    db = neo4j_settings.database
+    bulk_load(empty_neo4j, generated / "bulk", db, sources_dir=generated / "texts")
+    before = _fingerprint(empty_neo4j, db)
+    folder = copy_bulk(generated, tmp_path)
+    cites = read_csv(folder / "citations.csv")
+    seen: set[str] = set()
+    kept = [cites[0]]
+    for row in cites[1:]:
+        if row[0] not in seen:
+            kept.append(row)
+        seen.add(row[0])
+    stripped = len(cites) - len(kept)
+    assert stripped > 0.1 * EVENTS
+    write_csv(folder / "citations.csv", kept)
+    args = [str(folder), "--sources", str(generated / "texts"), "-q", *_conn(neo4j_settings)]
+    refused = CliRunner().invoke(bulk_load_command, args)
+    assert refused.exit_code == 8, refused.output
+    assert (f"refused: this bulk load would remove relationships or claims of {stripped} of "
+            f"the {EVENTS} facts in the database (more than 10% of the facts)") in refused.stderr
+    assert f"by type: CITES {stripped}" in refused.stderr and "--prune" in refused.stderr
+    assert "Traceback" not in refused.output
+    assert _fingerprint(empty_neo4j, db) == before
+    pruned = CliRunner().invoke(bulk_load_command, [*args, "--prune"])
+    assert pruned.exit_code == 0, pruned.output
+    assert spec_hash(db_state(empty_neo4j, db)) == spec_hash(bulk_spec(folder, generated / "texts"))
+
+
+def test_bulk_load_refuses_to_remove_disputed_claims(tmp_path: Path, empty_neo4j,
+                                                     neo4j_settings) -> None:
+    """The good fixture loaded from YAML (one fact with a disputed claim), then bulk-loaded from
+    the same data in CSV, which cannot hold the claim: refused, unless prune."""
+    import yaml
+
+    from tiegraph.graph.errors import RefusedError
+
+    db = neo4j_settings.database
+    good = Path(__file__).parent / "fixtures" / "good"
+    load_graph(empty_neo4j, project(load_dataset(good, good / "texts")), db)
+    before = _fingerprint(empty_neo4j, db)
+
+    def records(*parts: str) -> list[dict]:
+        return [r for p in parts for path in sorted(good.glob(p))
+                for r in yaml.safe_load(path.read_text(encoding="utf-8"))]
+
+    folder = tmp_path / "bulk"
+    with BulkWriter(folder) as writer:
+        for rec in records("sources.yaml"):
+            writer.source(rec)
+        for rec in records("entities/*.yaml"):
+            writer.entity(rec)
+        for rec in sorted(records("facts/*.yaml"), key=lambda r: r["id"]):
+            rec.pop("disputed", None)
+            writer.fact(rec)
+    with pytest.raises(RefusedError) as info:
+        bulk_load(empty_neo4j, folder, db, sources_dir=good / "texts")
+    assert "2 claim(s) of disputed fields, which a bulk folder cannot hold" in str(info.value)
+    assert "e.g. gbr-jpn-information-security" in str(info.value)
+    assert _fingerprint(empty_neo4j, db) == before
+    bulk_load(empty_neo4j, folder, db, sources_dir=good / "texts", prune=True)
+    with empty_neo4j.session(database=db) as session:
+        assert session.run("MATCH (c:Claim) RETURN count(c) AS n").single()["n"] == 0
