@@ -72,25 +72,34 @@ def _count_rows(path: Path) -> int:
 @click.option("--chunk-size", type=click.IntRange(min=1), default=None,
               help="Facts per chunk and transaction (default 5000).")
 @click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
+@click.option("--prune", is_flag=True,
+              help="Allow removing relationships or claims of more than 10% of the facts in "
+                   "the database, or any disputed claim (of facts the folder rewrites).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 @connection_options
 @output_options
 @handle_errors
 def bulk_load(folder: Path, sources_dir: Path | None, no_quotes: bool, chunk_size: int | None,
-              dry_run: bool, quiet: bool, as_json: bool, as_csv: bool, **kwargs: Any) -> None:
+              dry_run: bool, prune: bool, quiet: bool, as_json: bool, as_csv: bool,
+              **kwargs: Any) -> None:
     """Validate a bulk CSV folder, then write it to Neo4j in batches (docs/scale.md).
 
     FOLDER holds sources.csv, entities.csv, facts.csv, participants.csv and citations.csv.
     Every row is validated first (problems are listed as file:line, exit 3) and nothing is
     written unless all are valid. Then one transaction per chunk writes only what differs
     from the database: not atomic, but idempotent, so rerunning after a failure completes
-    the load. Facts absent from the folder are left in the database.
+    the load. Facts absent from the folder are left in the database; a fact the database
+    holds is brought to its new form, and a load that would strip relationships or claims
+    from more than 10% of the facts, or remove a disputed claim, refuses (exit 8) unless
+    --prune.
     """
     from tiegraph.loaders.bulk import CHUNK_SIZE, FACTS_FILE
     from tiegraph.loaders.bulk import bulk_load as run
+    from tiegraph.loaders.layout import check_bulk_folder
     from tiegraph.loaders.neo4j_loader import open_driver, translate_errors
 
     settings = settings_from(kwargs)
+    check_bulk_folder(folder)  # before the rows are counted: a FIFO would block
     bars = _Bars(_count_rows(folder / FACTS_FILE), not quiet)
     try:
         if dry_run:
@@ -102,7 +111,7 @@ def bulk_load(folder: Path, sources_dir: Path | None, no_quotes: bool, chunk_siz
                     translate_errors(settings, writes=True):
                 result = run(driver, folder, settings.database, sources_dir=sources_dir,
                              check_quotes=not no_quotes, chunk_size=chunk_size or CHUNK_SIZE,
-                             progress=bars)
+                             progress=bars, prune=prune)
     finally:
         bars.close()
     quotes = "quotes verified" if result.quotes_checked else "quotes NOT verified (no texts)"

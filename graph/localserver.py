@@ -476,6 +476,8 @@ NO_OUTGOING_SETTINGS = (
     "dbms.usage_report.enabled=false",
     "server.bolt.telemetry.enabled=false",
     *BROWSER_NO_OUTGOING_SETTINGS,
+    # LOAD CSV may not fetch from any address (issue 16); file:/// URLs have none and still work.
+    "internal.dbms.cypher_ip_blocklist=0.0.0.0/0,::/0",
 )
 
 

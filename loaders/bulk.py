@@ -53,9 +53,10 @@ from typing import Any, get_args, get_origin
 from pydantic import ValidationError
 
 from tiegraph.graph.api import IndexedBackend
-from tiegraph.graph.errors import DataError
+from tiegraph.graph.errors import DataError, RefusedError
 from tiegraph.graph.projection import GraphSpec, Node, Rel, project
 from tiegraph.graph.schema import from_db
+from tiegraph.loaders.bulk_guard import bulk_removal_refusal
 from tiegraph.loaders.dataset import (
     _FACT_ADAPTER,
     Dataset,
@@ -66,6 +67,7 @@ from tiegraph.loaders.dataset import (
     _source_texts,
     _validation_problems,
 )
+from tiegraph.loaders.layout import check_bulk_folder
 from tiegraph.loaders.model import (
     FACT_MODELS,
     DialogueSeries,
@@ -717,6 +719,7 @@ def validate_bulk(
     problems = _Problems()
     if not folder.is_dir():
         raise DataError([f"{folder}: not a folder"])
+    check_bulk_folder(folder)  # before any file is opened (a FIFO would block)
     gaps = _Gaps()
     seen: dict[str, str] = {}
     where: dict[str, Record] = {}
@@ -1026,6 +1029,7 @@ class BulkResult:
 
 def files_hash(folder: Path) -> str:
     """Return a SHA-256 over the bulk files' names and bytes (read in blocks)."""
+    check_bulk_folder(folder)  # the files backend hashes before it validates
     h = hashlib.sha256(b"tiegraph-bulk-1")
     for name in FILES:
         h.update(name.encode() + b"\0")
@@ -1048,6 +1052,7 @@ def bulk_load(
     chunk_size: int = CHUNK_SIZE,
     dry_run: bool = False,
     progress: Progress | None = None,
+    prune: bool = False,
 ) -> BulkResult:
     """Validate a bulk folder, then write it to Neo4j chunk by chunk; return a BulkResult.
 
@@ -1057,7 +1062,9 @@ def bulk_load(
     reads what the database holds of its nodes and writes only the difference. Not atomic:
     after a failure the chunks committed so far stay, and a rerun completes the load. With
     ``dry_run`` only the validation runs. ``progress(stage, n)`` is called with stage
-    ``"validate"`` (facts read) and ``"write"`` (facts written).
+    ``"validate"`` (facts read) and ``"write"`` (facts written). Unless ``prune``, a load
+    that would strip more than it may (:mod:`loaders.bulk_guard`) raises
+    :class:`graph.errors.RefusedError` before any write.
     """
     from tiegraph.loaders.neo4j_loader import init_schema
 
@@ -1077,6 +1084,8 @@ def bulk_load(
         if dry_run:
             return result
         t1 = time.perf_counter()
+        if not prune and (refusal := bulk_removal_refusal(driver, database, spool)):
+            raise RefusedError(refusal)
         result.data_hash = "bulk:" + files_hash(folder)
         init_schema(driver, database)
         base = base_spec(data)

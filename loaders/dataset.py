@@ -238,6 +238,22 @@ def load_dataset(
     return dataset
 
 
+def _not_a_text_file(path: Path) -> str | None:
+    """Return what ``path`` leads to when it exists and is not a regular file (a folder, a
+    FIFO, a device), else None; nothing is opened."""
+    import stat
+
+    from tiegraph.loaders.layout import _kind
+
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None  # missing: reported when it is read
+    if stat.S_ISREG(mode):
+        return None
+    return "a folder" if stat.S_ISDIR(mode) else _kind(mode)
+
+
 def _source_texts(
     sources: dict[str, Source], sources_dir: Path, where: dict[str, Record], problems: list[str]
 ) -> dict[str, str]:
@@ -250,6 +266,11 @@ def _source_texts(
                 f"{where[sid].where(('file',))}: source {sid}: file {src.file!r} is outside the "
                 f"folder of source texts {sources_dir}; name a file inside it"
             )
+            continue
+        kind = _not_a_text_file(path)
+        if kind is not None:  # a FIFO would block the read forever
+            problems.append(f"{where[sid].where(('file',))}: source text {path} is {kind}, "
+                            "not a text file")
             continue
         try:
             texts[sid] = fold_space(path.read_text(encoding="utf-8"))

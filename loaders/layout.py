@@ -9,6 +9,10 @@ A data folder holds exactly::
     README, README.md, README.txt   optional notes
     texts/                  optional folder of source texts (not read as data)
 
+A bulk CSV folder (loaders/bulk.py, docs/scale.md) is checked the same way
+(:func:`check_bulk_folder`): its five CSV files, optionally ``texts/`` and a README, nothing
+else.
+
 Anything else -- a wrong suffix (``*.YAML``, ``*.txt``), a subfolder of ``entities/`` or
 ``facts/``, a stray file in the root, a FIFO, socket or device, a symlink whose target is
 outside the data folder -- is a problem naming the file. Entries are checked with ``lstat``
@@ -164,3 +168,40 @@ def discover(data_dir: Path) -> Layout:
     if check.problems:
         raise DataError(check.problems)
     return Layout(data_dir / "sources.yaml", entities, facts)
+
+
+#: The files a bulk CSV folder holds (loaders.bulk.FILES; repeated here so that this module
+#: needs nothing of the bulk loader), and what else it may hold.
+BULK_FILES = ("sources.csv", "entities.csv", "facts.csv", "participants.csv", "citations.csv")
+BULK_OPTIONAL_FILES = frozenset({"README", "README.md", "README.txt"})
+BULK_OPTIONAL_DIRS = frozenset({"texts"})
+
+
+def check_bulk_folder(folder: Path) -> None:
+    """Return None when every entry of the bulk folder ``folder`` is one the format defines;
+    raise :class:`graph.errors.DataError` naming every other one.
+
+    A bulk folder holds the five CSV files (``BULK_FILES``), optionally ``texts/`` (the source
+    texts) and a README. A stray file or subfolder, a FIFO, socket or device in place of a CSV
+    file (reading it would block), and a symlink leading outside the folder are problems;
+    nothing is opened. A missing CSV file is left to the bulk loader, which names the files a
+    folder needs; a ``folder`` that is not a folder is left to the caller too.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        return
+    check = _Checker(folder)
+    for path in sorted(folder.iterdir()):
+        if path.name in BULK_FILES or path.name in BULK_OPTIONAL_FILES:
+            check.regular(path)
+        elif path.name in BULK_OPTIONAL_DIRS:
+            mode = check.mode(path)
+            if mode is not None and not stat.S_ISDIR(mode):
+                check.problems.append(f"{check.name(path)}: must be a folder (of source texts)")
+        else:
+            check.problems.append(
+                f"{check.name(path)}: not part of a bulk folder (it holds {', '.join(BULK_FILES)}"
+                " and optionally texts/ and a README); move it out"
+            )
+    if check.problems:
+        raise DataError(check.problems)

@@ -8,6 +8,7 @@ the 1-based line where that value starts.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,15 @@ MAX_FILE_BYTES = 5_000_000
 MAX_DEPTH = 30
 #: How many values YAML aliases (``*name``) may add to a file when expanded ("billion laughs").
 MAX_ALIAS_VALUES = 100_000
+#: How large a file may be with its aliases expanded, in bytes: a file written out without
+#: aliases has ``MAX_FILE_BYTES`` at most, so an expansion may not go beyond that either (a few
+#: large values repeated by alias would otherwise fill the memory and every export).
+MAX_EXPANDED_BYTES = MAX_FILE_BYTES
+#: Characters YAML 1.1 does not accept in a stream (its "printable" set is everything else):
+#: C0 controls but tab, LF and CR; DEL; C1 controls but NEL; U+FFFE and U+FFFF.
+_NOT_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
 # libyaml's loader is several times faster and keeps the same marks; fall back to pure Python.
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -76,6 +86,21 @@ def _too_deep(file: Path | str, line: int) -> FileProblem:
     )
 
 
+def _unprintable_problem(file: Path | str, text: str) -> FileProblem | None:
+    """Return the problem for the first character YAML cannot hold (a NUL, another control
+    character, U+FFFE/U+FFFF) with its line and column, or None when there is none."""
+    found = _NOT_PRINTABLE.search(text)
+    if found is None:
+        return None
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    return FileProblem(
+        f"{file}:{line}: character U+{ord(found.group()):04X} at column {column} is not allowed "
+        "in a YAML file (a control character or non-character); remove it, or write it as an "
+        "escape in a double-quoted value if it is meant"
+    )
+
+
 def _syntax_problem(file: Path | str, text: str, exc: yaml.MarkedYAMLError) -> FileProblem:
     """Return the problem for a YAML syntax error, at the most useful line.
 
@@ -127,45 +152,59 @@ def _last_quoted_scalar(text: str, mark: Any) -> Any:
     return last if last is not None and last.style in ('"', "'") else None
 
 
-def _check_shape(loader: Any, file: Path | str) -> None:
-    """Refuse input that would exhaust the composer: collections nested deeper than
-    ``MAX_DEPTH``, aliases that expand to more than ``MAX_ALIAS_VALUES`` values, and aliases
-    to the collection they are in. Reads the event stream, which needs no recursion."""
-    stack: list[list[Any]] = []  # [anchor, expanded size] of each open collection
-    sizes: dict[str, int] = {}
-    added = 0
+def _check_shape(loader: Any, file: Path | str, file_bytes: int) -> None:
+    """Refuse input that would exhaust the composer or the memory: collections nested deeper
+    than ``MAX_DEPTH``, aliases that add more than ``MAX_ALIAS_VALUES`` values or take the file
+    (``file_bytes`` long) beyond ``MAX_EXPANDED_BYTES`` when expanded, and aliases to the
+    collection they are in. Reads the event stream, which needs no recursion.
+
+    The expanded size of a node is the UTF-8 bytes of its scalars (keys included) plus one byte
+    per value, with the aliases inside it expanded: an alias adds its anchor's expanded size.
+    """
+    stack: list[list[Any]] = []  # [anchor, values, bytes] of each open collection, expanded
+    sizes: dict[str, tuple[int, int]] = {}  # anchor -> (values, bytes) when expanded
+    added_values = 0
+    added_bytes = 0
     while loader.check_event():
         event = loader.get_event()
         line = event.start_mark.line + 1
         if isinstance(event, yaml.CollectionStartEvent):
             if len(stack) >= MAX_DEPTH:
                 raise _too_deep(file, line)
-            stack.append([event.anchor, 1])
+            stack.append([event.anchor, 1, 1])
             continue
         if isinstance(event, yaml.CollectionEndEvent):
-            anchor, size = stack.pop()
+            anchor, values, size = stack.pop()
             if anchor is not None:
-                sizes[anchor] = size
+                sizes[anchor] = (values, size)
         elif isinstance(event, yaml.AliasEvent):
-            if any(anchor == event.anchor for anchor, _ in stack):
+            if any(entry[0] == event.anchor for entry in stack):
                 raise FileProblem(
                     f"{file}:{line}: YAML alias *{event.anchor} refers to the collection it is in"
                 )
-            size = sizes.get(event.anchor, 1)
-            added += size
-            if added > MAX_ALIAS_VALUES:
+            values, size = sizes.get(event.anchor, (1, 1))
+            added_values += values
+            added_bytes += size
+            if added_values > MAX_ALIAS_VALUES:
                 raise FileProblem(
                     f"{file}:{line}: YAML aliases (*name) expand to more than "
                     f"{MAX_ALIAS_VALUES:,} values; write the values out instead"
                 )
+            if file_bytes + added_bytes > MAX_EXPANDED_BYTES:
+                raise FileProblem(
+                    f"{file}:{line}: YAML aliases (*name) expand the file to more than "
+                    f"{MAX_EXPANDED_BYTES:,} bytes (the limit for a data file); write the "
+                    "values out, or split the file"
+                )
         elif isinstance(event, yaml.ScalarEvent):
-            size = 1
+            values, size = 1, len(event.value.encode("utf-8")) + 1
             if event.anchor is not None:
-                sizes[event.anchor] = 1
+                sizes[event.anchor] = (values, size)
         else:
             continue
         if stack:
-            stack[-1][1] += size
+            stack[-1][1] += values
+            stack[-1][2] += size
 
 
 def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: Path) -> None:
@@ -205,7 +244,7 @@ def read_records(
     (the other records are returned); otherwise they raise :class:`FileProblem`. Raises
     :class:`FileProblem` (with file and line) for unreadable bytes, YAML syntax errors,
     duplicate keys, an empty file, input nested too deeply or expanding too much through
-    aliases, or a top level that is not a list of mappings.
+    aliases (in values or in bytes), or a top level that is not a list of mappings.
     """
     raw = file.read_bytes()
     file = name if name is not None else file
@@ -222,9 +261,12 @@ def read_records(
             f"{file}:{line}: not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
             "save the file as UTF-8"
         ) from None
+    unprintable = _unprintable_problem(file, text)
+    if unprintable is not None:
+        raise unprintable
     loader = _Loader(text)
     try:
-        _check_shape(loader, file)
+        _check_shape(loader, file, len(raw))
         loader.dispose()
         loader = _Loader(text)
         node = loader.get_single_node()
@@ -233,6 +275,8 @@ def read_records(
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         raise _syntax_problem(file, text, exc) from None
+    except yaml.YAMLError as exc:  # any other refusal of the reader (no mark): never a traceback
+        raise FileProblem(f"{file}:1: YAML error: {exc}") from None
     finally:
         loader.dispose()
     if not isinstance(node, yaml.SequenceNode) or not isinstance(data, list):

@@ -345,6 +345,44 @@ def single_statement(text: str, where: str = "query") -> str:
     return "".join(piece for _, piece in pieces).strip()
 
 
+_LOAD_CSV = re.compile(r"\bLOAD\s+CSV\b", re.IGNORECASE)
+#: The one form of LOAD CSV the runner lets through: FROM a string literal (``\0N\0`` stands
+#: for the N-th string of the statement) directly followed by AS.
+_LOAD_CSV_FROM_LITERAL = re.compile(
+    r"\bLOAD\s+CSV\s+(?:WITH\s+HEADERS\s+)?FROM\s*\x00(\d+)\x00\s*AS\b", re.IGNORECASE)
+
+
+def check_load_csv(text: str) -> None:
+    """Return None when every ``LOAD CSV`` in ``text`` reads a ``file:///`` URL (a file in the
+    server's import folder) given as a string literal; raise :class:`QueryError` otherwise.
+
+    A remote URL (``http``, ``https``, ``ftp``, ``file://host/``) would make the server fetch
+    it, and a URL computed at run time (a parameter, a concatenation, a variable) cannot be
+    checked, so both are refused. Comments and strings are told apart from code, so a
+    ``LOAD CSV`` inside a string or comment is not one.
+    """
+    strings: list[str] = []
+    masked: list[str] = []
+    for kind, piece in _segments(text):
+        if kind == "string":
+            masked.append(f"\x00{len(strings)}\x00")
+            strings.append(piece[1:-1])
+        else:
+            masked.append(" " if kind == "comment" else piece)
+    code = "".join(masked)
+    allowed = {m.start(): int(m.group(1)) for m in _LOAD_CSV_FROM_LITERAL.finditer(code)}
+    for found in _LOAD_CSV.finditer(code):
+        if found.start() not in allowed:
+            raise QueryError("the query's LOAD CSV reads from a URL computed when it runs; "
+                             "tiegraph runs LOAD CSV only FROM a 'file:///...' string literal "
+                             "(a file in the server's import folder), never from the network")
+        url = strings[allowed[found.start()]]
+        if not url.lower().startswith("file:///"):
+            raise QueryError(f"the query's LOAD CSV reads from {url[:200]!r}: tiegraph runs "
+                             "LOAD CSV only from 'file:///...' URLs (files in the server's "
+                             "import folder), never from the network")
+
+
 def used_parameters(text: str) -> list[str]:
     """Return the names of the ``$parameters`` a Cypher text uses, in order of appearance."""
     names: list[str] = []
@@ -497,12 +535,15 @@ def run_query(driver_or_backend: Any, text: str, params: Mapping[str, Any] | Non
     ``driver_or_backend`` is a neo4j Driver or a :class:`graph.api.Neo4jBackend`; the
     backend's (or the given) :class:`~graph.settings.Settings` give the default database and
     clear server error messages. ``params`` are sent as Cypher parameters. Cypher and
-    parameter errors raise :class:`QueryError`; an unreachable server raises
-    :class:`graph.errors.ServerError`.
+    parameter errors raise :class:`QueryError`, and so does a ``LOAD CSV`` from anything but a
+    ``file:///`` literal (:func:`check_load_csv`), before the server is asked; an unreachable
+    server raises :class:`graph.errors.ServerError`.
     """
     from contextlib import nullcontext
 
     from neo4j import exceptions as ne
+
+    check_load_csv(text)
 
     settings = settings or getattr(driver_or_backend, "settings", None)
     driver = getattr(driver_or_backend, "driver", driver_or_backend)

@@ -22,7 +22,7 @@ from tiegraph.graph.cli import main
 from tiegraph.graph.errors import DataError
 from tiegraph.loaders.dataset import load_dataset
 from tiegraph.loaders.model import FACT_MODELS
-from tiegraph.loaders.yamlfile import MAX_FILE_BYTES
+from tiegraph.loaders.yamlfile import MAX_EXPANDED_BYTES, MAX_FILE_BYTES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOOD = FIXTURES / "good"
@@ -72,12 +72,37 @@ def _symlink_facts_outside(root: Path) -> None:
     (root / "data/facts").symlink_to(root / "outside-facts", target_is_directory=True)
 
 
+def alias_bomb_text(anchor_bytes: int = 200_000, file_bytes: int = 727_000) -> str:
+    """Return a facts file of ``file_bytes`` whose visits all reuse one ``anchor_bytes`` role
+    through a YAML alias (the issue's file: 727 KB, expanding to about 400 MB)."""
+    record = ("- id: bomb-{i}\n  type: visit\n  visitor: gbr-raf\n  host: JPN\n"
+              "  kind: service_chief\n  role: {role}\n  date: \"2019-04\"\n  citations:\n"
+              "    - source: example-2020-note\n      locator: para. 4\n      quote: In April "
+              "2019, the Chief of the Air Staff of the United Kingdom visited Tokyo.\n")
+    text = record.format(i=0, role=f"&big \"{'x' * anchor_bytes}\"")
+    i = 1
+    while len(text) < file_bytes:
+        text += record.format(i=i, role="*big")
+        i += 1
+    return text
+
+
+def _alias_bomb_bytes(root: Path) -> None:
+    """Few aliases (under the value limit) of one large value: 400 MB once expanded."""
+    (root / "data/facts/bomb.yaml").write_text(alias_bomb_text(), encoding="utf-8")
+
+
 GENERATED_CASES: dict[str, tuple[Callable[[Path], None], str]] = {
     "file-too-large": (_huge_file, "data/facts/huge.yaml: 5,"),
     "nesting-too-deep-flow": (_deep_nesting, "data/facts/deep.yaml:2: values nested more than"),
     "nesting-too-deep-block": (
         _long_block_nesting,
         "data/facts/deep.yaml:3: values nested more than",
+    ),
+    "alias-bomb-bytes": (
+        _alias_bomb_bytes,
+        f"data/facts/bomb.yaml:248: YAML aliases (*name) expand the file to more than "
+        f"{MAX_EXPANDED_BYTES:,} bytes",
     ),
     "layout-fifo": (_fifo, "data/facts/pipe.yaml: a FIFO, not a data file"),
     "layout-symlink-file-outside": (
@@ -249,3 +274,28 @@ def test_fifo_does_not_block_the_files_backend(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["densest"], env={"TIEGRAPH_DATA": str(data)})
     assert result.exit_code == 3, result.output
     assert "data/facts/pipe.yaml: a FIFO" in result.output
+
+
+def test_alias_bomb_in_bytes_is_refused_before_any_export(tmp_path: Path) -> None:
+    """The issue's 727 KB file reusing one 200 KB value: `export --format json` wrote 406 MB with
+    2.5 GB of memory; now it stops at reading the file (exit 3) and writes nothing."""
+    data, _ = build(tmp_path)
+    _alias_bomb_bytes(tmp_path)
+    assert 700_000 < (data / "facts/bomb.yaml").stat().st_size < MAX_FILE_BYTES
+    out = tmp_path / "graph.json"
+    env = {"TIEGRAPH_DATA": str(data), "TIEGRAPH_CACHE": str(tmp_path / "cache"),
+           "TIEGRAPH_SOURCE": "files"}
+    result = CliRunner().invoke(main, ["export", str(out), "--format", "json"], env=env)
+    assert result.exit_code == DataError.exit_code, result.output
+    assert "expand the file to more than 5,000,000 bytes" in result.stderr
+    assert not out.exists()
+
+
+def test_a_few_aliases_of_a_value_are_still_accepted(tmp_path: Path) -> None:
+    """The control for the byte guard: the same file with a 200-byte role (0.5 MB expanded)."""
+    data, texts = build(tmp_path)
+    text = alias_bomb_text(anchor_bytes=200, file_bytes=50_000)
+    (data / "facts/bomb.yaml").write_text(text.replace("x" * 200, "Chief " * 33), encoding="utf-8")
+    result = run_validate(data, texts)
+    assert result.exit_code == 0, result.output
+    assert f"{10 + text.count('- id: bomb-')} facts" in result.output

@@ -5,7 +5,10 @@ changed facts lose their stale relationships, and an interrupted load completes 
 from __future__ import annotations
 
 import csv
+import os
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -20,6 +23,7 @@ from tiegraph.loaders.bulk import (
     SeriesRef,
     bulk_load,
     bulk_spec,
+    files_hash,
     read_rows,
     validate_bulk,
 )
@@ -291,3 +295,184 @@ def test_integer_cells_are_strict_ints() -> None:
     assert _cell_value("ordinal", "2") == 2 and _cell_value("cow", "740") == 740
     assert _cell_value("cow", "true") == "true" and _cell_value("ordinal", "٢") == "٢"
     assert _cell_value("name", "2") == "2"
+
+
+# --- the bulk folder's layout (issue 16; loaders.layout.check_bulk_folder) ---------------
+
+def _stray_file(folder: Path) -> None:
+    (folder / "notes.txt").write_text("x\n", encoding="utf-8")
+
+
+def _upper_case_name(folder: Path) -> None:
+    (folder / "facts.csv").rename(folder / "Facts.CSV")
+
+
+def _subfolder(folder: Path) -> None:
+    (folder / "more").mkdir()
+    shutil.copy(folder / "facts.csv", folder / "more" / "facts.csv")
+
+
+def _fifo(folder: Path) -> None:
+    (folder / "facts.csv").unlink()
+    os.mkfifo(folder / "facts.csv")
+
+
+def _symlink_outside(folder: Path) -> None:
+    shutil.move(folder / "entities.csv", folder.parent / "entities.csv")
+    (folder / "entities.csv").symlink_to(folder.parent / "entities.csv")
+
+
+def _texts_symlink_outside(folder: Path) -> None:
+    (folder.parent / "elsewhere").mkdir()
+    (folder / "texts").symlink_to(folder.parent / "elsewhere", target_is_directory=True)
+
+
+def _texts_a_file(folder: Path) -> None:
+    (folder / "texts").write_text("not a folder\n", encoding="utf-8")
+
+
+LAYOUT_CASES = {
+    "stray-file": (_stray_file, "bulk/notes.txt: not part of a bulk folder"),
+    "upper-case-name": (_upper_case_name, "bulk/Facts.CSV: not part of a bulk folder"),
+    "subfolder": (_subfolder, "bulk/more: not part of a bulk folder"),
+    "fifo": (_fifo, "bulk/facts.csv: a FIFO, not a data file"),
+    "symlink-outside": (_symlink_outside, "bulk/entities.csv: a symlink to "),
+    "texts-symlink-outside": (_texts_symlink_outside, "bulk/texts: a symlink to "),
+    "texts-a-file": (_texts_a_file, "bulk/texts: must be a folder"),
+}
+
+
+@pytest.mark.parametrize("name", list(LAYOUT_CASES))
+def test_bulk_folder_layout_is_checked(name: str, generated: Path, tmp_path: Path) -> None:
+    folder = copy_bulk(generated, tmp_path)
+    make, want = LAYOUT_CASES[name]
+    make(folder)
+    for check in (lambda: validate_bulk(folder, generated / "texts"), lambda: files_hash(folder)):
+        with pytest.raises(DataError) as info:
+            check()
+        assert [p for p in info.value.problems if want in p], info.value.problems
+
+
+def test_a_readme_and_texts_folder_are_allowed(generated: Path, tmp_path: Path) -> None:
+    """The control: the optional entries pass, and a symlink inside the folder is followed."""
+    folder = copy_bulk(generated, tmp_path)
+    (folder / "README.md").write_text("notes\n", encoding="utf-8")
+    shutil.copytree(generated / "texts", folder / "texts")
+    shutil.move(folder / "sources.csv", folder / "texts" / "sources.csv")
+    (folder / "sources.csv").symlink_to(folder / "texts" / "sources.csv")
+    data = validate_bulk(folder)  # texts from FOLDER/texts
+    assert data.facts == EVENTS and data.quotes_checked
+
+
+def _cli(args: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run ``tiegraph`` in a child process (a FIFO that blocked would hang the test: the
+    timeout fails it instead)."""
+    return subprocess.run([sys.executable, "-c", "from tiegraph.graph.cli import main; main()",
+                           *args], cwd=Path(__file__).resolve().parents[1],
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **(env or {})})
+
+
+def test_a_fifo_does_not_block_bulk_load(generated: Path, tmp_path: Path) -> None:
+    """`bulk-load` counted the rows of facts.csv (for its progress bar) before validating."""
+    folder = copy_bulk(generated, tmp_path)
+    _fifo(folder)
+    result = _cli(["bulk-load", str(folder), "--dry-run", "--sources", str(generated / "texts")])
+    assert result.returncode == DataError.exit_code, result.stderr
+    assert "bulk/facts.csv: a FIFO, not a data file" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_fifo_source_text_does_not_block(tmp_path: Path) -> None:
+    """A source text that is a FIFO (named by sources.yaml) is a problem, not a hang."""
+    good = Path(__file__).parent / "fixtures" / "good"
+    shutil.copytree(good, tmp_path / "data", ignore=shutil.ignore_patterns("texts"))
+    (tmp_path / "texts").mkdir()
+    os.mkfifo(tmp_path / "texts" / "source-a.txt")
+    result = _cli(["validate", "--data", str(tmp_path / "data"),
+                   "--sources", str(tmp_path / "texts")])
+    assert result.returncode == DataError.exit_code, result.stderr
+    assert "source-a.txt is a FIFO, not a text file" in result.stderr
+    with pytest.raises(DataError):
+        load_dataset(tmp_path / "data", tmp_path / "texts")
+
+
+# --- the removal guard of bulk-load (issue 16 item 2; loaders.bulk_guard) ----------------------
+
+
+def _fingerprint(driver, database) -> str:
+    from tiegraph.loaders.neo4j_loader import database_fingerprint
+
+    return database_fingerprint(driver, database)
+
+
+def _conn(settings) -> list[str]:
+    return ["--uri", settings.uri, "--username", settings.username,
+            "--password", settings.password.get_secret_value(), "--database", settings.database]
+
+
+def test_bulk_load_refuses_to_strip_a_large_share(generated: Path, tmp_path: Path, empty_neo4j,
+                                                  neo4j_settings) -> None:
+    """Every fact with two citations loses its second (about a quarter of the facts): refused
+    (exit 8) with what it would remove, nothing written; --prune writes exactly the folder."""
+    db = neo4j_settings.database
+    bulk_load(empty_neo4j, generated / "bulk", db, sources_dir=generated / "texts")
+    before = _fingerprint(empty_neo4j, db)
+    folder = copy_bulk(generated, tmp_path)
+    cites = read_csv(folder / "citations.csv")
+    seen: set[str] = set()
+    kept = [cites[0]]
+    for row in cites[1:]:
+        if row[0] not in seen:
+            kept.append(row)
+        seen.add(row[0])
+    stripped = len(cites) - len(kept)
+    assert stripped > 0.1 * EVENTS
+    write_csv(folder / "citations.csv", kept)
+    args = [str(folder), "--sources", str(generated / "texts"), "-q", *_conn(neo4j_settings)]
+    refused = CliRunner().invoke(bulk_load_command, args)
+    assert refused.exit_code == 8, refused.output
+    assert (f"refused: this bulk load would remove relationships or claims of {stripped} of "
+            f"the {EVENTS} facts in the database (more than 10% of the facts)") in refused.stderr
+    assert f"by type: CITES {stripped}" in refused.stderr and "--prune" in refused.stderr
+    assert "Traceback" not in refused.output
+    assert _fingerprint(empty_neo4j, db) == before
+    pruned = CliRunner().invoke(bulk_load_command, [*args, "--prune"])
+    assert pruned.exit_code == 0, pruned.output
+    assert spec_hash(db_state(empty_neo4j, db)) == spec_hash(bulk_spec(folder, generated / "texts"))
+
+
+def test_bulk_load_refuses_to_remove_disputed_claims(tmp_path: Path, empty_neo4j,
+                                                     neo4j_settings) -> None:
+    """The good fixture loaded from YAML (one fact with a disputed claim), then bulk-loaded from
+    the same data in CSV, which cannot hold the claim: refused, unless prune."""
+    import yaml
+
+    from tiegraph.graph.errors import RefusedError
+
+    db = neo4j_settings.database
+    good = Path(__file__).parent / "fixtures" / "good"
+    load_graph(empty_neo4j, project(load_dataset(good, good / "texts")), db)
+    before = _fingerprint(empty_neo4j, db)
+
+    def records(*parts: str) -> list[dict]:
+        return [r for p in parts for path in sorted(good.glob(p))
+                for r in yaml.safe_load(path.read_text(encoding="utf-8"))]
+
+    folder = tmp_path / "bulk"
+    with BulkWriter(folder) as writer:
+        for rec in records("sources.yaml"):
+            writer.source(rec)
+        for rec in records("entities/*.yaml"):
+            writer.entity(rec)
+        for rec in sorted(records("facts/*.yaml"), key=lambda r: r["id"]):
+            rec.pop("disputed", None)
+            writer.fact(rec)
+    with pytest.raises(RefusedError) as info:
+        bulk_load(empty_neo4j, folder, db, sources_dir=good / "texts")
+    assert "2 claim(s) of disputed fields, which a bulk folder cannot hold" in str(info.value)
+    assert "e.g. gbr-jpn-information-security" in str(info.value)
+    assert _fingerprint(empty_neo4j, db) == before
+    bulk_load(empty_neo4j, folder, db, sources_dir=good / "texts", prune=True)
+    with empty_neo4j.session(database=db) as session:
+        assert session.run("MATCH (c:Claim) RETURN count(c) AS n").single()["n"] == 0
