@@ -4,9 +4,11 @@
 // params: none
 // returns: one row per node label and per relationship type: what ('node' or
 //   'relationship'), name (the specific label, e.g. State or Agreement; or the type), group
-//   (the shared label: Actor, Fact, Source, Claim, LoadInfo; empty for relationships) and count.
+//   (the shared label: Actor, Fact, Source, Claim; empty for relationships) and count. The
+//   load's bookkeeping node (LoadInfo: when the graph was loaded, from what) is left out:
+//   MATCH (m:LoadInfo) RETURN m shows it.
 CALL () {
-  MATCH (n)
+  MATCH (n) WHERE NOT n:LoadInfo
   WITH [l IN labels(n) WHERE NOT l IN ['Actor', 'Fact']] AS own, labels(n) AS all_labels
   RETURN 'node' AS what,
          coalesce(head(own), head(all_labels)) AS name,
