@@ -42,9 +42,16 @@ ROOT = Path(__file__).resolve().parents[1]
 def splice(text: str, block: str) -> str:
     """Return ``text`` with its MME section replaced by ``block`` (inserted before
     ``## Targets``, else ``## Raw results``, else at the end, when it has none)."""
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        return head + block + rest.split(END, 1)[1]
+    return splice_section(text, block, BEGIN, END)
+
+
+def splice_section(text: str, block: str, begin: str, end: str) -> str:
+    """Return ``text`` with the section between the markers ``begin`` and ``end`` replaced by
+    ``block`` (inserted before ``## Targets``, else ``## Raw results``, else at the end,
+    when it has none)."""
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        return head + block + rest.split(end, 1)[1]
     for heading in ("\n## Targets", "\n## Raw results"):
         if heading in text:
             head, rest = text.split(heading, 1)
@@ -53,15 +60,20 @@ def splice(text: str, block: str) -> str:
 
 
 def keep_section(path: Path, text: str) -> str:
-    """Return the report ``text`` with the MME section of the file at ``path`` (if it has
-    one) spliced in, so that rewriting BENCHMARKS.md keeps it."""
+    """Return the report ``text`` with the sections that other bench scripts write into the
+    file at ``path`` (MME, :mod:`bench.load`; those it has) spliced in, so that rewriting
+    BENCHMARKS.md keeps them."""
+    from bench import load
+
     try:
         old = path.read_text()
     except OSError:
         return text
-    if BEGIN not in old or END not in old:
-        return text
-    return splice(text, BEGIN + old.split(BEGIN, 1)[1].split(END, 1)[0] + END)
+    for begin, end in ((BEGIN, END), (load.BEGIN, load.END)):
+        if begin in old and end in old:
+            text = splice_section(
+                text, begin + old.split(begin, 1)[1].split(end, 1)[0] + end, begin, end)
+    return text
 
 
 def tiegraph_command() -> list[str]:

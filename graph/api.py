@@ -162,9 +162,10 @@ class Neo4jBackend:
     source: Source = "neo4j"
 
     def __init__(self, settings: Settings, kinds: tuple[str, ...] | None = None) -> None:
-        from tiegraph.loaders.neo4j_loader import open_driver
+        from tiegraph.graph.connect import import_driver, open_driver
         from tiegraph.loaders.paths import SOURCE_KINDS
 
+        import_driver(numpy=False)  # reads only: no numpy parameter, a faster start
         self.settings = settings
         self.kinds = kinds or SOURCE_KINDS
         self._driver_cm = open_driver(settings)
@@ -176,7 +177,7 @@ class Neo4jBackend:
 
     def run(self, cypher: str, **params: Any) -> list[dict[str, Any]]:
         """Return the records of a read query as dicts (parameters passed as parameters)."""
-        from tiegraph.loaders.neo4j_loader import translate_errors
+        from tiegraph.graph.connect import translate_errors
 
         with translate_errors(self.settings), self.driver.session(
             database=self.settings.database
@@ -196,8 +197,7 @@ class Neo4jBackend:
         dialogue session kept with it), or None when every kind is selected; raise DataError
         when the database holds no fact of a selected kind (it was loaded without it)."""
         from tiegraph.graph.errors import DataError
-        from tiegraph.loaders.mme import source_kind
-        from tiegraph.loaders.paths import SOURCE_KINDS
+        from tiegraph.loaders.paths import SOURCE_KINDS, source_kind
 
         if set(self.kinds) >= set(SOURCE_KINDS):
             return None
@@ -215,8 +215,8 @@ class Neo4jBackend:
 
     @cached_property
     def ties(self) -> list[Tie]:
+        from tiegraph.graph.connect import translate_errors
         from tiegraph.graph.ties import ties_from_neo4j
-        from tiegraph.loaders.neo4j_loader import translate_errors
 
         with translate_errors(self.settings):
             ties = ties_from_neo4j(self.driver, self.settings.database)

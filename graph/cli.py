@@ -143,10 +143,12 @@ def load(data_dir: Path | None, dry_run: bool, prune: bool, quiet: bool, as_json
     Nothing is written if the data is invalid or the load fails midway. With --with-mme
     (or TIEGRAPH_MME) the MME exercises are loaded beside the curated facts.
     """
+    from tiegraph.graph.connect import import_driver
     from tiegraph.graph.projection import project
     from tiegraph.loaders.mme import load_combined
     from tiegraph.loaders.neo4j_loader import load_graph, open_driver, translate_errors
 
+    import_driver(numpy=False)  # the load sends plain Python values: no numpy support needed
     settings = settings_from(kwargs)
     show = not quiet and progress_enabled()
     with step("validating the data", show):

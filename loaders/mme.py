@@ -39,13 +39,18 @@ from pydantic import ValidationError
 from tiegraph.graph.errors import DataError
 from tiegraph.loaders.dates import date_key
 from tiegraph.loaders.model import Citation, Entity, Exercise, FactBase, Source
-from tiegraph.loaders.paths import MME_ENV, SOURCE_KINDS
+from tiegraph.loaders.paths import (  # noqa: F401  (source_kind: re-exported)
+    MME_ENV,
+    MME_SOURCE_ID,
+    SOURCE_KINDS,
+    source_kind,
+)
 
 if TYPE_CHECKING:
     from tiegraph.loaders.dataset import Dataset
 
 MME_SOURCE = Source(
-    id="dorazio-galambos-mme-v7",
+    id=MME_SOURCE_ID,
     kind="dataset",
     version="7",
     file="mme_v7.csv",
@@ -309,12 +314,6 @@ def load_mme(path: Path, entities: dict[str, Entity]) -> MMEImport:
 
 
 # --- one graph, two kinds of source ---------------------------------------------------------
-
-def source_kind(source_id: str) -> str:
-    """Return the kind of source (one of :data:`SOURCE_KINDS`) of the source ``source_id``:
-    ``mme`` for the MME data set, ``curated`` for every other source (the documents)."""
-    return "mme" if source_id == MME_SOURCE.id else "curated"
-
 
 def fact_source_kinds(ds: Dataset, fact: FactBase) -> set[str]:
     """Return the kinds of source (``curated``, ``mme``) that cite ``fact``."""

@@ -14,14 +14,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from tiegraph.graph.errors import ConfigError, RefusedError, ServerError
+from tiegraph.graph.connect import (  # noqa: F401  (re-exported: the loader's API)
+    UNCONFIRMED_COMMIT,
+    open_driver,
+    redact_uri,
+    translate_errors,
+)
+from tiegraph.graph.errors import RefusedError, ServerError
 from tiegraph.graph.projection import GraphSpec, Node, Rel
 from tiegraph.graph.schema import (
     DATA_GROUPS,
@@ -32,7 +36,6 @@ from tiegraph.graph.schema import (
     from_db,
     to_db,
 )
-from tiegraph.graph.settings import Settings
 
 BATCH_SIZE = 5000
 #: A load without ``prune`` refuses to remove more than this share of the graph's facts.
@@ -40,92 +43,33 @@ PRUNE_SHARE = 0.10
 Progress = Callable[[str, int], None]
 
 
-@contextmanager
-def open_driver(settings: Settings, *, writes: bool = False) -> Iterator[Any]:
-    """Yield a connected official Neo4j driver; raise :class:`ServerError` with a clear message
-    (never the password) when the server is unreachable or refuses the credentials. ``writes``
-    says the command came to write (its errors then say that nothing was written)."""
-    from neo4j import GraphDatabase
-    from neo4j.exceptions import ConfigurationError
-
-    try:
-        driver = GraphDatabase.driver(settings.uri, auth=settings.auth())
-        problem = None
-    except (ConfigurationError, ValueError) as exc:
-        # The driver's message quotes the URI, or part of it, which may hold a password.
-        problem = ("give the user and password in NEO4J_USERNAME and NEO4J_PASSWORD, not in "
-                   "the URI") if "@" in settings.uri else str(exc).replace(
-                       settings.uri, redact_uri(settings.uri))
-    if problem is not None:  # raised here, the driver's exception is not even its __context__
-        raise ConfigError(f"invalid NEO4J_URI {redact_uri(settings.uri)!r}: {problem}")
-    try:
-        with translate_errors(settings, writes=writes):
-            driver.verify_connectivity()
-        yield driver
-    finally:
-        driver.close()
-
-
-UNCONFIRMED_COMMIT = (
-    "Neo4j did not confirm the commit of the load (the server stopped or the connection was "
-    "lost while committing): the database holds either the previous graph or the new one, "
-    "complete, since a load is one transaction. Run the load again: it writes only what "
-    "still differs."
-)
-
-
-def redact_uri(uri: str) -> str:
-    """Return ``uri`` with any ``user:password@`` part replaced by ``***@`` and every query
-    parameter's value (``?password=...``, ``&token=...``) by ``***``."""
-    scheme, sep, rest = uri.rpartition("://") if "://" in uri else ("", "", uri)
-    if "@" in rest:
-        rest = "***@" + rest.rpartition("@")[2]  # a password may hold '/', '?', '@'...
-    base, query, params = rest.partition("?")
-    if query:
-        rest = base + "?" + "&".join(
-            f"{p.partition('=')[0]}=***" for p in re.split("[&;]", params.split("#")[0]))
-    return f"{scheme}{sep}{rest}"
-
-
-@contextmanager
-def translate_errors(settings: Settings, *, writes: bool = False) -> Iterator[None]:
-    """Turn the driver's exceptions into :class:`ServerError` messages a user can act on;
-    with ``writes`` (a command that writes) they add that nothing was written."""
-    from neo4j import exceptions as ne
-
-    nothing = " Nothing was written." if writes else ""
-    where = redact_uri(settings.uri)
-    try:
-        yield
-    except ne.AuthError:
-        raise ServerError(
-            f"Neo4j at {where} refused the credentials of user {settings.username!r}: "
-            "check NEO4J_USERNAME and NEO4J_PASSWORD (environment, .env or --password)"
-        ) from None
-    except ne.IncompleteCommit:
-        raise ServerError(UNCONFIRMED_COMMIT) from None
-    except (ne.ServiceUnavailable, ne.SessionExpired, OSError) as exc:
-        raise ServerError(
-            f"cannot reach Neo4j at {where} ({type(exc).__name__}): is the server "
-            "running? See `tiegraph neo4j status`; start one with `tiegraph neo4j start`, or "
-            f"point NEO4J_URI (or --uri) at yours.{nothing}"
-        ) from None
-    except ne.Neo4jError as exc:
-        if exc.code == "Neo.ClientError.Database.DatabaseNotFound":
-            raise ServerError(
-                f"database {settings.database!r} does not exist on {where}: create it or "
-                "set NEO4J_DATABASE (Community Edition has only 'neo4j')"
-            ) from None
-        raise ServerError(f"Neo4j error {exc.code}: {exc.message}.{nothing}") from None
+def _rule_name(stmt: str) -> str:
+    """Return the name of the constraint or index that a ``CREATE ... IF NOT EXISTS``
+    statement of :func:`graph.schema.constraint_statements` creates."""
+    words = stmt.split()
+    return words[words.index("IF") - 1]
 
 
 def init_schema(driver: Any, database: str) -> list[str]:
-    """Create the schema's constraints and indexes (idempotent); return the statements run."""
+    """Create the schema's constraints and indexes (idempotent) and wait until every index is
+    online; return the statements of the schema. When every constraint and index is present
+    by name and online already (a database loaded before), one read checks it and nothing
+    else runs: the statements run are the missing ones."""
     from neo4j.exceptions import ClientError
 
     stmts = constraint_statements()
     with driver.session(database=database) as session:
-        for stmt in stmts:
+        def rules(tx: Any) -> dict[str, str]:
+            out = {r["name"]: "ONLINE" for r in tx.run("SHOW CONSTRAINTS YIELD name")}
+            # a constraint's backing index has its name: its state counts
+            out.update({r["name"]: r["state"] for r in tx.run("SHOW INDEXES YIELD name, state")})
+            return out
+
+        present = session.execute_read(rules)
+        missing = [s for s in stmts if _rule_name(s) not in present]
+        if not missing and all(present[_rule_name(s)] == "ONLINE" for s in stmts):
+            return stmts
+        for stmt in missing:
             # A managed transaction, so that a deadlock with a concurrent load creating the same
             # schema is retried (an auto-commit session.run is not). IF NOT EXISTS can still
             # lose that race: the rule then exists, which is all this asks.

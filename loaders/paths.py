@@ -41,6 +41,15 @@ def default_datasets_dir() -> Path | None:
 #: The kinds of source a graph can draw on (``--sources``): the curated fact files, MME.
 SOURCE_KINDS = ("curated", "mme")
 MME_ENV = "TIEGRAPH_MME"
+#: The id of the MME data set's source (``loaders.mme.MME_SOURCE``), here so that reading
+#: from Neo4j can tell the kinds apart without importing the models.
+MME_SOURCE_ID = "dorazio-galambos-mme-v7"
+
+
+def source_kind(source_id: str) -> str:
+    """Return the kind of source (one of :data:`SOURCE_KINDS`) of the source ``source_id``:
+    ``mme`` for the MME data set, ``curated`` for every other source (the documents)."""
+    return "mme" if source_id == MME_SOURCE_ID else "curated"
 
 
 def parse_source_kinds(text: str | None) -> tuple[str, ...]:

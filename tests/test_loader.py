@@ -408,3 +408,32 @@ def test_load_with_mme_matches_files_backend(db, neo4j_settings, tmp_path):
     assert result.exit_code == 3
     assert "'Lemuria' (line 4)" in result.output
     assert database_fingerprint(driver, database) == before
+
+
+def test_fresh_processes_load_and_read_with_the_light_driver(db, neo4j_settings, tmp_path):
+    """In a fresh process graph.connect imports the driver with pandas, pyarrow and numpy
+    hidden from it (in this test process it is imported already): ``load --with-mme`` (which
+    reads the MME CSV with pandas after that) writes the graph an in-process load writes,
+    and ``densest --source neo4j`` answers as the files backend does."""
+    driver, database = db
+    env = {**os.environ, **cli_env(neo4j_settings), "TIEGRAPH_CACHE": str(tmp_path)}
+    env.pop("TIEGRAPH_SOURCE", None)
+    cli = [sys.executable, "-m", "tiegraph.graph.cli"]
+    mme = ["--with-mme", str(MME_FIXTURE)]
+
+    def run(*args: str) -> str:
+        proc = subprocess.run([*cli, *args], env=env, capture_output=True, text=True,
+                              check=False)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    run("load", "--quiet", *mme)
+    with driver.session(database=database) as session:
+        assert session.run("MATCH (e:Exercise {id: 'mme1'}) RETURN count(e) AS n").single()["n"]
+    again = CliRunner().invoke(main, ["load", "--json", *mme], env=cli_env(neo4j_settings))
+    assert again.exit_code == 0, again.output
+    assert all(r["created"] == r["updated"] == r["removed"] == 0
+               for r in yaml.safe_load(again.stdout))
+    neo = run("densest", "--with", "Japan", "--json", "--source", "neo4j")
+    files = run("densest", "--with", "Japan", "--json", *mme)
+    assert yaml.safe_load(neo) == yaml.safe_load(files) and yaml.safe_load(neo)
