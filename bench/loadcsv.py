@@ -236,28 +236,19 @@ def report(out: dict[str, Any], command: str) -> str:
 
 
 def splice(text: str, block: str) -> str:
-    """Return ``text`` with its LOAD CSV section replaced by ``block`` (inserted before
-    ``## Targets``, else ``## Raw results``, else at the end, when it has none)."""
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        return head + block + rest.split(END, 1)[1]
-    for heading in ("\n## Targets", "\n## Raw results"):
-        if heading in text:
-            head, rest = text.split(heading, 1)
-            return head + "\n" + block + "\n" + heading + rest
-    return text.rstrip("\n") + "\n\n" + block + "\n"
+    """Return ``text`` with its LOAD CSV section replaced by ``block`` (placed as
+    :func:`bench.mme.splice` places the MME section)."""
+    from bench import mme
+
+    return mme.splice(text, block, BEGIN, END)
 
 
 def keep_section(path: Path, text: str) -> str:
     """Return the report ``text`` with the LOAD CSV section of the file at ``path`` (if it
     has one) spliced in, so that rewriting BENCHMARKS.md keeps it."""
-    try:
-        old = path.read_text()
-    except OSError:
-        return text
-    if BEGIN not in old or END not in old:
-        return text
-    return splice(text, BEGIN + old.split(BEGIN, 1)[1].split(END, 1)[0] + END)
+    from bench import mme
+
+    return mme.keep_section(path, text, BEGIN, END)
 
 
 def write(out: dict[str, Any], args: argparse.Namespace) -> None:

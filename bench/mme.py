@@ -39,12 +39,13 @@ END = "<!-- bench.mme: end -->"
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def splice(text: str, block: str) -> str:
-    """Return ``text`` with its MME section replaced by ``block`` (inserted before
-    ``## Targets``, else ``## Raw results``, else at the end, when it has none)."""
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        return head + block + rest.split(END, 1)[1]
+def splice(text: str, block: str, begin: str = BEGIN, end: str = END) -> str:
+    """Return ``text`` with its section between ``begin`` and ``end`` (the MME section by
+    default) replaced by ``block`` (inserted before ``## Targets``, else ``## Raw results``,
+    else at the end, when it has none)."""
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        return head + block + rest.split(end, 1)[1]
     for heading in ("\n## Targets", "\n## Raw results"):
         if heading in text:
             head, rest = text.split(heading, 1)
@@ -52,16 +53,17 @@ def splice(text: str, block: str) -> str:
     return text.rstrip("\n") + "\n\n" + block + "\n"
 
 
-def keep_section(path: Path, text: str) -> str:
-    """Return the report ``text`` with the MME section of the file at ``path`` (if it has
-    one) spliced in, so that rewriting BENCHMARKS.md keeps it."""
+def keep_section(path: Path, text: str, begin: str = BEGIN, end: str = END) -> str:
+    """Return the report ``text`` with the section between ``begin`` and ``end`` (the MME
+    section by default) of the file at ``path`` (if it has one) spliced in, so that
+    rewriting BENCHMARKS.md keeps it."""
     try:
         old = path.read_text()
     except OSError:
         return text
-    if BEGIN not in old or END not in old:
+    if begin not in old or end not in old:
         return text
-    return splice(text, BEGIN + old.split(BEGIN, 1)[1].split(END, 1)[0] + END)
+    return splice(text, begin + old.split(begin, 1)[1].split(end, 1)[0] + end, begin, end)
 
 
 def tiegraph_command() -> list[str]:
