@@ -52,7 +52,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     out: dict[str, Any] = {
         "started": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "commit": git_commit(args.out), "machine": machine_info(), "versions": versions(),
-        "load_start": loadavg(), "rounds": args.rounds, "sizes": {}}
+        "load_start": loadavg(), "rounds": args.rounds, "warmup": args.warmup, "sizes": {}}
     env, home, pid = start_server(args, work)
     if home is None:
         raise SystemExit("bench.loadcsv starts its own server (LOAD CSV reads its import "
@@ -80,6 +80,13 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                 "generate", str(data), "--events", str(size), "--yaml-max", "0"])
             res["prepare"] = step(f"{size:,} prepare CSV", [
                 "prepare-csv", folder, "--sources", texts, "--out", str(files)])
+            if args.warmup and size == args.sizes[0]:  # a cold JVM: discarded
+                for what in ("load_csv", "bulk_load"):
+                    step(f"{size:,} warm-up wipe", ["wipe"])
+                    res.setdefault("warmup", {})[what] = step(f"{size:,} warm-up {what}", (
+                        ["load-csv", str(files), "--import-root", str(home / "import"),
+                         "--batch", str(args.batch)] if what == "load_csv" else
+                        ["bulk-load", folder, "--sources", texts]))
             for i in range(args.rounds):
                 rnd: dict[str, Any] = {}
                 res["rounds"].append(rnd)
@@ -164,8 +171,11 @@ def report(out: dict[str, Any], command: str) -> str:
     m, v = out["machine"], out["versions"]
     lines = [BEGIN, "## Against Neo4j's own tools: LOAD CSV and neo4j-admin (issue 15)", "",
              f"Produced by `{command}` (bench/loadcsv.py) at commit {out['commit']}, started "
-             f"{out['started']}; {out['rounds']} round(s) per size, the two online loads "
-             "alternated (LOAD CSV first in odd rounds), each a fresh process into a database "
+             f"{out['started']}; {out['rounds']} round(s) per size"
+             + (" (after one discarded warm-up of each load on the new server)"
+                if out.get("warmup") else " (no warm-up: round 1 starts on a cold server)")
+             + ", the two online loads alternated (LOAD CSV first in odd rounds), each a fresh "
+             "process into a database "
              "wiped of every node and relationship just before (the schema stays). LOAD CSV "
              "reads the offline importer's CSV files of the same graph (written once, untimed) "
              "and is timed from creating the schema to its last statement; bulk-load is timed "
@@ -177,10 +187,11 @@ def report(out: dict[str, Any], command: str) -> str:
              "per step in the JSON. "
              f"Python {m.get('python')}, tiegraph {v.get('tiegraph')}, neo4j {v.get('neo4j')}, "
              f"Neo4j Community {neo4j_version()}.", "",
-             "| events | relationships | rounds | LOAD CSV s | LOAD CSV rels/s | bulk-load s "
-             "| bulk validate s | bulk write s | bulk rels/s | bulk / LOAD CSV | bulk peak MiB "
+             "| events | relationships | rounds | LOAD CSV s | LOAD CSV rels/s | LOAD CSV server "
+             "CPU s | bulk-load s | bulk validate s | bulk write s | bulk rels/s | bulk loader "
+             "CPU s | bulk server CPU s | bulk / LOAD CSV | bulk peak MiB "
              "| load average (first / last step) |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for size, res in out["sizes"].items():
         rounds = [r for r in res["rounds"] if "bulk_load" in r and "load_csv" in r]
         if not rounds:
@@ -191,17 +202,20 @@ def report(out: dict[str, Any], command: str) -> str:
         lines.append(
             f"| {int(size):,} | {bl[0]['relationships']:,} | {len(rounds)} "
             f"| {_spread([s['seconds'] for s in lc], 1)} | {_spread([_rate(s) for s in lc])} "
+            f"| {_spread([s['server_cpu'] or 0 for s in lc], 1)} "
             f"| {_spread([s['seconds'] for s in bl], 1)} "
             f"| {_spread([s['seconds_validate'] for s in bl], 1)} "
             f"| {_spread([s['seconds_write'] for s in bl], 1)} "
             f"| {_spread([_rate(s) for s in bl])} "
+            f"| {_spread([s['cpu'] for s in bl], 1)} "
+            f"| {_spread([s['server_cpu'] or 0 for s in bl], 1)} "
             f"| {_spread([_rate(b) / _rate(c) for b, c in zip(bl, lc, strict=True)], 2)} "
             f"| {_f(max(s['max_rss_mib'] for s in bl), 0)} | {las[0]} / {las[-1]} |")
         mismatch = [s for s in lc if s["relationships"] != s["expected_relationships"]
                     or s["nodes"] != s["expected_nodes"]]
         if mismatch:
             lines.append(f"| {int(size):,} | **LOAD CSV's counts differ from the graph's** "
-                         "(see the JSON) |||||||||||")
+                         "(see the JSON) ||||||||||||||")
     imports = [(size, [r for r in res["rounds"] if "import" in r and "admin" in r])
                for size, res in out["sizes"].items()]
     if any(r for _, r in imports):
@@ -267,6 +281,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--batch", type=int, default=10_000,
                         help="Rows per inner transaction of LOAD CSV.")
+    parser.add_argument("--no-warmup", dest="warmup", action="store_false",
+                        help="Do not run (and discard) one LOAD CSV and one bulk-load on the "
+                        "new server before the first size's rounds.")
     parser.add_argument("--import", dest="imports", action="store_true",
                         help="Also time `tiegraph neo4j import` and the raw neo4j-admin.")
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")

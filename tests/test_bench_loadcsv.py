@@ -16,6 +16,7 @@ from tiegraph.loaders.synthetic import generate
 def _step(rels: int, seconds: float, **extra: float) -> dict:
     return {"relationships": rels, "seconds": seconds, "seconds_validate": 1.0,
             "seconds_write": seconds - 1, "max_rss_mib": 100.0, "load_average": "1 1 1",
+            "cpu": 1.0, "server_cpu": 2.0,
             "nodes": 10, "expected_nodes": 10, "expected_relationships": rels, **extra}
 
 
