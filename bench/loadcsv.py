@@ -202,13 +202,13 @@ def report(out: dict[str, Any], command: str) -> str:
         lines.append(
             f"| {int(size):,} | {bl[0]['relationships']:,} | {len(rounds)} "
             f"| {_spread([s['seconds'] for s in lc], 1)} | {_spread([_rate(s) for s in lc])} "
-            f"| {_spread([s['server_cpu'] or 0 for s in lc], 1)} "
+            f"| {_spread([s['server_cpu'] for s in lc if s['server_cpu'] is not None], 1)} "
             f"| {_spread([s['seconds'] for s in bl], 1)} "
             f"| {_spread([s['seconds_validate'] for s in bl], 1)} "
             f"| {_spread([s['seconds_write'] for s in bl], 1)} "
             f"| {_spread([_rate(s) for s in bl])} "
             f"| {_spread([s['cpu'] for s in bl], 1)} "
-            f"| {_spread([s['server_cpu'] or 0 for s in bl], 1)} "
+            f"| {_spread([s['server_cpu'] for s in bl if s['server_cpu'] is not None], 1)} "
             f"| {_spread([_rate(b) / _rate(c) for b, c in zip(bl, lc, strict=True)], 2)} "
             f"| {_f(max(s['max_rss_mib'] for s in bl), 0)} | {las[0]} / {las[-1]} |")
         mismatch = [s for s in lc if s["relationships"] != s["expected_relationships"]
