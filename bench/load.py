@@ -33,7 +33,6 @@ targets of issue 15, in its own section of BENCHMARKS.md (between :data:`BEGIN` 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import shlex
@@ -200,15 +199,12 @@ def fingerprint(env: dict[str, str]) -> dict[str, Any]:
 
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     """Run the repeats; return every result as plain data."""
-    from bench.mme import git_commit, tiegraph_command
-    from bench.run import _say, loadavg, machine_info, run_command, start_server, versions
+    from bench.mme import run_header, tiegraph_command
+    from bench.run import _say, loadavg, run_command, start_server
 
     work = Path(args.work or tempfile.mkdtemp(prefix="tiegraph-bench-load-"))
     work.mkdir(parents=True, exist_ok=True)
-    out: dict[str, Any] = {
-        "started": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "commit": git_commit(args.out), "machine": machine_info(), "versions": versions(),
-        "load_start": loadavg(), "runs": {}, "same_graph": []}
+    out: dict[str, Any] = {**run_header(args.out), "runs": {}, "same_graph": []}
     if os.environ.get("NEO4J_URI") and not args.home:
         raise SystemExit("NEO4J_URI is set: give --home (that server's home, for its import "
                          "folder), or unset it to start a throwaway server")
@@ -383,12 +379,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.run_cypher:
         run_cypher_file(args.run_cypher)
         return 0
-    from bench.mme import splice_section
+    from bench.mme import splice
 
     res = measure(args)
     block = report(res, args.command.strip())
     old = args.out.read_text() if args.out.is_file() else "# Benchmarks\n"
-    args.out.write_text(splice_section(old, block, BEGIN, END))
+    args.out.write_text(splice(old, block, BEGIN, END))
     print(block.split("<details>")[0])
     print(f"wrote the LOAD CSV section of {args.out}")
     return 0

@@ -39,16 +39,10 @@ END = "<!-- bench.mme: end -->"
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def splice(text: str, block: str) -> str:
-    """Return ``text`` with its MME section replaced by ``block`` (inserted before
-    ``## Targets``, else ``## Raw results``, else at the end, when it has none)."""
-    return splice_section(text, block, BEGIN, END)
-
-
-def splice_section(text: str, block: str, begin: str, end: str) -> str:
-    """Return ``text`` with the section between the markers ``begin`` and ``end`` replaced by
-    ``block`` (inserted before ``## Targets``, else ``## Raw results``, else at the end,
-    when it has none)."""
+def splice(text: str, block: str, begin: str = BEGIN, end: str = END) -> str:
+    """Return ``text`` with its section between ``begin`` and ``end`` (the MME section by
+    default) replaced by ``block`` (inserted before ``## Targets``, else ``## Raw results``,
+    else at the end, when it has none)."""
     if begin in text and end in text:
         head, rest = text.split(begin, 1)
         return head + block + rest.split(end, 1)[1]
@@ -59,20 +53,27 @@ def splice_section(text: str, block: str, begin: str, end: str) -> str:
     return text.rstrip("\n") + "\n\n" + block + "\n"
 
 
-def keep_section(path: Path, text: str) -> str:
-    """Return the report ``text`` with the sections that other bench scripts write into the
-    file at ``path`` (MME, :mod:`bench.load`; those it has) spliced in, so that rewriting
-    BENCHMARKS.md keeps them."""
-    from bench import load
-
+def keep_section(path: Path, text: str, begin: str = BEGIN, end: str = END) -> str:
+    """Return the report ``text`` with the section between ``begin`` and ``end`` (the MME
+    section by default) of the file at ``path`` (if it has one) spliced in, so that
+    rewriting BENCHMARKS.md keeps it."""
     try:
         old = path.read_text()
     except OSError:
         return text
-    for begin, end in ((BEGIN, END), (load.BEGIN, load.END)):
-        if begin in old and end in old:
-            text = splice_section(
-                text, begin + old.split(begin, 1)[1].split(end, 1)[0] + end, begin, end)
+    if begin not in old or end not in old:
+        return text
+    return splice(text, begin + old.split(begin, 1)[1].split(end, 1)[0] + end, begin, end)
+
+
+def keep_sections(path: Path, text: str) -> str:
+    """Return the report ``text`` with every section that the other bench scripts write into
+    the file at ``path`` (bench.mme, bench.load, bench.loadcsv; those it has) spliced in, so
+    that rewriting BENCHMARKS.md keeps them."""
+    from bench import load, loadcsv
+
+    for begin, end in ((BEGIN, END), (load.BEGIN, load.END), (loadcsv.BEGIN, loadcsv.END)):
+        text = keep_section(path, text, begin, end)
     return text
 
 
@@ -81,6 +82,16 @@ def tiegraph_command() -> list[str]:
     module run by it)."""
     exe = Path(sys.executable).parent / "tiegraph"
     return [str(exe)] if exe.is_file() else [sys.executable, "-m", "tiegraph.graph.cli"]
+
+
+def run_header(report: Path) -> dict[str, Any]:
+    """Return what every bench script's results start with: when, the commit, the machine,
+    the library versions and the load average at the start."""
+    from bench.run import loadavg, machine_info, versions
+
+    return {"started": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            "commit": git_commit(report), "machine": machine_info(), "versions": versions(),
+            "load_start": loadavg()}
 
 
 def git_commit(report: Path) -> str:
@@ -101,19 +112,14 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     from bench.run import (
         _say,
         loadavg,
-        machine_info,
         run_command,
         run_step,
         start_server,
-        versions,
     )
 
     work = Path(args.work or tempfile.mkdtemp(prefix="tiegraph-bench-mme-"))
     work.mkdir(parents=True, exist_ok=True)
-    out: dict[str, Any] = {
-        "started": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "commit": git_commit(args.out), "machine": machine_info(), "versions": versions(),
-        "load_start": loadavg(), "runs": {}}
+    out: dict[str, Any] = {**run_header(args.out), "runs": {}}
     env, home, pid = start_server(args, work)
     env = {k: v for k, v in env.items() if k not in ("TIEGRAPH_MME", "TIEGRAPH_SOURCE")}
     tg = tiegraph_command()

@@ -309,13 +309,14 @@ def measure_size(args: argparse.Namespace, size: int, work: Path, env: dict[str,
 
 def write_report(run: Run, final: bool) -> None:
     """Write the report (marked incomplete until the run ends)."""
-    from bench.mme import keep_section
+    from bench import mme
 
     text, _ = report(run)
     if not final:
         text = text.replace("# Benchmarks\n", "# Benchmarks\n\n**Run in progress or "
                             "interrupted: incomplete results.**\n", 1)
-    run.args.out.write_text(keep_section(run.args.out, text))
+    text = mme.keep_sections(run.args.out, text)
+    run.args.out.write_text(text)
 
 
 # --- report -----------------------------------------------------------------------------------

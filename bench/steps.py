@@ -214,6 +214,140 @@ def step_baseline(args: argparse.Namespace) -> dict[str, Any]:
             "complete": done == len(order)}
 
 
+def step_prepare_csv(args: argparse.Namespace) -> dict[str, Any]:
+    """Write the graph of a bulk folder as the offline importer's CSV files (the export of
+    :class:`loaders.admin_import.ImportFiles`: one file per node group and per relationship
+    type and end groups, typed headers) into ``--out``, for the LOAD CSV and raw
+    ``neo4j-admin`` baselines; return the files (the importer's arguments) and the sizes."""
+    from tiegraph.loaders.admin_import import ImportFiles
+    from tiegraph.loaders.bulk import _project, base_spec, validate_bulk
+
+    out = Path(args.out)
+    files = ImportFiles(out)
+    t = time.perf_counter()
+    data = validate_bulk(Path(args.folder), Path(args.sources),
+                         on_chunk=lambda ds: files.add(_project(ds)))
+    files.add(base_spec(data))
+    importer_args = files.finish()
+    result = {"seconds": time.perf_counter() - t, "facts": data.facts, "nodes": files.nodes,
+              "relationships": files.relationships, "importer_args": importer_args}
+    (out / "manifest.json").write_text(json.dumps(result, indent=1))
+    return result
+
+
+#: Cypher of one column of the importer's typed header, applied to the cell ``row[i]``.
+_LOAD_CSV_CAST = {"string": "{}", "long": "toInteger({})", "double": "toFloat({})",
+                  "boolean": "toBoolean({})", "date": "date({})",
+                  "string[]": "split({}, '\u001f')",
+                  "long[]": "[x IN split({}, '\u001f') | toInteger(x)]",
+                  "double[]": "[x IN split({}, '\u001f') | toFloat(x)]",
+                  "boolean[]": "[x IN split({}, '\u001f') | toBoolean(x)]"}
+
+
+def load_csv_statements(manifest: dict[str, Any], url_of: Any,
+                        batch: int) -> list[tuple[str, str]]:
+    """Return ``(url, cypher)`` per importer file of ``manifest``: the LOAD CSV statement a
+    Neo4j user would write for it (nodes first; ``CREATE`` with every typed property, the
+    labels set from the ``:LABEL`` column; relationships between their end nodes found by
+    their constrained id), each ``CALL {...} IN TRANSACTIONS OF batch ROWS``."""
+    from tiegraph.graph.schema import check_label, check_rel_type
+
+    nodes, rels = [], []
+    for arg in manifest["importer_args"]:
+        if arg.startswith("--nodes="):
+            head, data = arg.split("=", 1)[1].split(",", 1)
+            nodes.append((head, data, None))
+        elif arg.startswith("--relationships="):
+            rel_type, files = arg.split("=", 1)[1].split("=", 1)
+            head, data = files.split(",", 1)
+            rels.append((head, data, check_rel_type(rel_type)))
+    out = []
+    for head, data, rel_type in nodes + rels:
+        header = Path(head).read_text(encoding="utf-8").strip().split(",")
+        props = []
+        for i, col in enumerate(header[2:], start=2):
+            name, kind = col.rsplit(":", 1)
+            props.append(f"`{name}`: " + _LOAD_CSV_CAST[kind].format(f"row[{i}]"))
+        group_a = check_label(header[0].split("(", 1)[1].rstrip(")"))
+        if rel_type is None:
+            body = (f"CREATE (n:{group_a} {{id: row[0], {', '.join(props)}}}) "
+                    "SET n:$(split(row[1], '\u001f'))")
+        else:
+            group_b = check_label(header[1].split("(", 1)[1].rstrip(")"))
+            body = (f"MATCH (a:{group_a} {{id: row[0]}}) MATCH (b:{group_b} {{id: row[1]}}) "
+                    f"CREATE (a)-[:{rel_type} {{{', '.join(props)}}}]->(b)")
+        out.append((url_of(Path(data)), f"LOAD CSV FROM $url AS row CALL (row) {{ {body} }} "
+                    f"IN TRANSACTIONS OF {batch} ROWS"))
+    return out
+
+
+def step_load_csv(args: argparse.Namespace) -> dict[str, Any]:
+    """The LOAD CSV baseline: create the schema (constraints first), then run the LOAD CSV
+    statements of :func:`load_csv_statements` on the files of ``step_prepare_csv`` (under the
+    server's import folder ``--import-root``); return the time of the statements and the
+    relationships the database then holds."""
+    from tiegraph.loaders.neo4j_loader import init_schema
+
+    folder = Path(args.folder).resolve()
+    root = Path(args.import_root).resolve()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    statements = load_csv_statements(
+        manifest, lambda p: "file:///" + str(Path(p).resolve().relative_to(root)), args.batch)
+    driver, database = _driver()
+    t = time.perf_counter()
+    init_schema(driver, database)
+    t_schema = time.perf_counter() - t
+    with driver.session(database=database) as session:
+        for url, cypher in statements:
+            session.run(cypher, url=url).consume()
+    seconds = time.perf_counter() - t
+    with driver.session(database=database) as session:
+        counts = session.run("CALL () { MATCH (n) RETURN count(n) AS nodes } "
+                             "CALL () { MATCH ()-[r]->() RETURN count(r) AS rels } "
+                             "RETURN nodes, rels").single()
+    driver.close()
+    return {"seconds": seconds, "seconds_schema": t_schema, "statements": len(statements),
+            "nodes": counts["nodes"], "relationships": counts["rels"],
+            "expected_nodes": manifest["nodes"],
+            "expected_relationships": manifest["relationships"]}
+
+
+def step_admin_import(args: argparse.Namespace) -> dict[str, Any]:
+    """The raw importer: stop the local server of ``--home``, run ``neo4j-admin database
+    import full`` (the options of :mod:`loaders.admin_import`) on the files of
+    ``step_prepare_csv``, start the server again; return the three times apart."""
+    import os
+    import shutil
+
+    from tiegraph.graph import localserver
+    from tiegraph.loaders.admin_import import ARRAY_DELIMITER
+
+    os.environ["TIEGRAPH_NEO4J_DIE_WITH_PARENT"] = "0"  # the server outlives this step
+    home = Path(args.home).resolve()
+    manifest = json.loads((Path(args.folder) / "manifest.json").read_text())
+    database = os.environ.get("NEO4J_DATABASE", "neo4j")
+    t = time.perf_counter()
+    localserver.stop(home)
+    t_stop = time.perf_counter() - t
+    for path in (home / "data" / "databases" / database, home / "data" / "transactions" / database):
+        shutil.rmtree(path, ignore_errors=True)
+    t = time.perf_counter()
+    done = localserver.admin(home, [
+        "database", "import", "full", database, f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}",
+        "--id-type=string", "--overwrite-destination=true", "--bad-tolerance=0",
+        "--max-off-heap-memory=2g", f"--report-file={home / 'logs' / 'import-raw.report'}",
+        *manifest["importer_args"]], heap="1g")
+    t_admin = time.perf_counter() - t
+    t = time.perf_counter()
+    localserver.restart(home, password=os.environ.get("NEO4J_PASSWORD"))
+    t_start = time.perf_counter() - t
+    if done.returncode != 0:
+        raise SystemExit("neo4j-admin failed: " + (done.stdout + done.stderr)[-2000:])
+    return {"seconds": t_stop + t_admin + t_start, "seconds_stop": t_stop,
+            "seconds_admin": t_admin, "seconds_start": t_start, "nodes": manifest["nodes"],
+            "relationships": manifest["relationships"]}
+
+
 def _analysis(backend: Any, focus: str, k: int, exact_max_edges: int) -> dict[str, Any]:
     import networkx as nx
 
@@ -332,6 +466,17 @@ def main(argv: list[str] | None = None) -> None:
         p.add_argument("--sources", required=True)
         p.add_argument("--chunk-size", type=int, default=5000)
         p.add_argument("--max-seconds", type=float, default=float("inf"))
+    p = sub.add_parser("prepare-csv")
+    p.add_argument("folder")
+    p.add_argument("--sources", required=True)
+    p.add_argument("--out", required=True)
+    p = sub.add_parser("load-csv")
+    p.add_argument("folder")
+    p.add_argument("--import-root", required=True)
+    p.add_argument("--batch", type=int, default=10_000)
+    p = sub.add_parser("admin-import")
+    p.add_argument("folder")
+    p.add_argument("--home", required=True)
     p = sub.add_parser("analysis")
     p.add_argument("folder")
     p.add_argument("--backend", choices=["files", "neo4j"], required=True)

@@ -61,14 +61,14 @@ def test_report_states_each_target_met_or_missed() -> None:
 
 def test_section_is_spliced_and_kept_beside_the_mme_one(tmp_path: Path) -> None:
     section = load.report(_result(1.0, 0.5, 2.0), "cmd")
-    text = mme.splice_section(mme.splice(SCALE, f"{mme.BEGIN}\nmme\n{mme.END}"), section,
+    text = mme.splice(mme.splice(SCALE, f"{mme.BEGIN}\nmme\n{mme.END}"), section,
                               load.BEGIN, load.END)
     assert text.count(load.BEGIN) == 1 and text.index(load.END) < text.index("## Targets")
-    again = mme.splice_section(text, f"{load.BEGIN}\nnew\n{load.END}", load.BEGIN, load.END)
+    again = mme.splice(text, f"{load.BEGIN}\nnew\n{load.END}", load.BEGIN, load.END)
     assert "\nnew\n" in again and "tiegraph vs LOAD CSV" not in again and "\nmme\n" in again
     out = tmp_path / "BENCHMARKS.md"
     out.write_text(again)
-    rewritten = mme.keep_section(out, SCALE.replace("rows", "new rows"))  # the scale run
+    rewritten = mme.keep_sections(out, SCALE.replace("rows", "new rows"))  # the scale run
     assert "\nnew\n" in rewritten and "\nmme\n" in rewritten and "new rows" in rewritten
 
 
