@@ -200,7 +200,7 @@ def fingerprint(env: dict[str, str]) -> dict[str, Any]:
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     """Run the repeats; return every result as plain data."""
     from bench.mme import run_header, tiegraph_command
-    from bench.run import _say, loadavg, run_command, start_server
+    from bench.run import _say, loadavg, run_command, start_server, stop_server
 
     work = Path(args.work or tempfile.mkdtemp(prefix="tiegraph-bench-load-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -274,11 +274,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             out["graph"] = prints["tiegraph"]
             runs["load_average_end"] = loadavg()
     finally:
-        if home is not None:
-            from tiegraph.graph import localserver
-
-            _say("stopping Neo4j")
-            localserver.stop(home)
+        stop_server(home)
     out["load_end"] = loadavg()
     return out
 
@@ -368,8 +364,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.repeats < 1 or args.densest_runs < 1:
         parser.error("--repeats and --densest-runs: give 1 or more")
-    args.command = "python -m bench.load " + " ".join(
-        shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
+    from bench.mme import command_line
+
+    args.command = command_line("bench.load", argv)
     return args
 
 
@@ -379,12 +376,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.run_cypher:
         run_cypher_file(args.run_cypher)
         return 0
-    from bench.mme import splice
+    from bench.mme import write_section
 
     res = measure(args)
     block = report(res, args.command.strip())
-    old = args.out.read_text() if args.out.is_file() else "# Benchmarks\n"
-    args.out.write_text(splice(old, block, BEGIN, END))
+    write_section(args.out, block, BEGIN, END)
     print(block.split("<details>")[0])
     print(f"wrote the LOAD CSV section of {args.out}")
     return 0

@@ -27,9 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import shlex
 import statistics
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -44,7 +42,7 @@ TARGET_IMPORT = 0.5  # tiegraph neo4j import rels/s over neo4j-admin's own rels/
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     """Run every size's rounds; return the results as plain data."""
     from bench.mme import run_header
-    from bench.run import _say, loadavg, run_step, start_server
+    from bench.run import _say, loadavg, run_step, start_server, stop_server
 
     work = Path(args.work or tempfile.mkdtemp(prefix="tiegraph-bench-loadcsv-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -106,10 +104,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             res["load_end"] = loadavg()
             write(out, args)
     finally:
-        from tiegraph.graph import localserver
-
-        _say("stopping Neo4j")
-        localserver.stop(home)
+        stop_server(home)
     out["load_end"] = loadavg()
     return out
 
@@ -248,27 +243,12 @@ def report(out: dict[str, Any], command: str) -> str:
     return "\n".join(lines)
 
 
-def splice(text: str, block: str) -> str:
-    """Return ``text`` with its LOAD CSV section replaced by ``block`` (placed as
-    :func:`bench.mme.splice` places the MME section)."""
-    from bench import mme
-
-    return mme.splice(text, block, BEGIN, END)
-
-
-def keep_section(path: Path, text: str) -> str:
-    """Return the report ``text`` with the LOAD CSV section of the file at ``path`` (if it
-    has one) spliced in, so that rewriting BENCHMARKS.md keeps it."""
-    from bench import mme
-
-    return mme.keep_section(path, text, BEGIN, END)
-
-
 def write(out: dict[str, Any], args: argparse.Namespace) -> None:
     """Write the section into ``args.out`` (after each size, so an interrupted run keeps what
     it measured)."""
-    old = args.out.read_text() if args.out.is_file() else "# Benchmarks\n"
-    args.out.write_text(splice(old, report(out, args.command)))
+    from bench.mme import write_section
+
+    write_section(args.out, report(out, args.command), BEGIN, END)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -298,8 +278,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error("--sizes: give comma-separated integers")
     if args.rounds < 1 or not args.sizes:
         parser.error("give at least one size and one round")
-    args.command = "python -m bench.loadcsv " + " ".join(
-        shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
+    from bench.mme import command_line
+
+    args.command = command_line("bench.loadcsv", argv)
     return args
 
 

@@ -53,6 +53,20 @@ def splice(text: str, block: str, begin: str = BEGIN, end: str = END) -> str:
     return text.rstrip("\n") + "\n\n" + block + "\n"
 
 
+def write_section(out: Path, block: str, begin: str = BEGIN, end: str = END) -> None:
+    """Write ``block`` as the section between ``begin`` and ``end`` of the report ``out``
+    (created with a bare title if missing), leaving the rest of it as it is."""
+    old = out.read_text() if out.is_file() else "# Benchmarks\n"
+    out.write_text(splice(old, block, begin, end))
+
+
+def command_line(module: str, argv: list[str] | None) -> str:
+    """Return the command that ran ``module`` with ``argv`` (default: this process's), quoted
+    as a shell would take it: the report says how it was produced."""
+    return f"python -m {module} " + " ".join(
+        shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
+
+
 def keep_section(path: Path, text: str, begin: str = BEGIN, end: str = END) -> str:
     """Return the report ``text`` with the section between ``begin`` and ``end`` (the MME
     section by default) of the file at ``path`` (if it has one) spliced in, so that
@@ -115,6 +129,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         run_command,
         run_step,
         start_server,
+        stop_server,
     )
 
     work = Path(args.work or tempfile.mkdtemp(prefix="tiegraph-bench-mme-"))
@@ -160,11 +175,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                 runs[name] = record(f"run {i} {name}", run_command(
                     steps[name], step_env, args.step_timeout, pid, json_result=False))
     finally:
-        if home is not None:
-            from tiegraph.graph import localserver
-
-            _say("stopping Neo4j")
-            localserver.stop(home)
+        stop_server(home)
     out["load_end"] = loadavg()
     return out
 
@@ -256,8 +267,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error("--repeats: give 1 or more")
     if not Path(args.mme).is_file():
         parser.error(f"{args.mme}: no such file (the MME v7 CSV)")
-    args.command = "python -m bench.mme " + " ".join(
-        shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
+    args.command = command_line("bench.mme", argv)
     return args
 
 
@@ -266,8 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     res = measure(args)
     block = report(res, args.command)
-    old = args.out.read_text() if args.out.is_file() else "# Benchmarks\n"
-    args.out.write_text(splice(old, block))
+    write_section(args.out, block)
     print(block.split("<details>")[0])
     print(f"wrote the MME section of {args.out}")
     return 0

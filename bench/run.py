@@ -209,6 +209,16 @@ def start_server(args: argparse.Namespace,
     return env, home, info.pid
 
 
+def stop_server(home: Path | None) -> None:
+    """Stop the server :func:`start_server` started (none when it used NEO4J_URI's)."""
+    if home is None:
+        return
+    from tiegraph.graph import localserver
+
+    _say("stopping Neo4j")
+    localserver.stop(home)
+
+
 def measure(args: argparse.Namespace) -> Run:
     """Run every measurement; return the :class:`Run`."""
     run = Run(args=args, started=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -230,11 +240,7 @@ def measure(args: argparse.Namespace) -> Run:
             run.loads[size] = (run.loads[size][0], loadavg())
             write_report(run, final=False)
     finally:
-        if home is not None:
-            from tiegraph.graph import localserver
-
-            _say("stopping Neo4j")
-            localserver.stop(home)
+        stop_server(home)
     run.load_end = loadavg()
     return run
 

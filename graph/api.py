@@ -134,13 +134,13 @@ class FilesBackend(IndexedBackend):
 
     def fact_details(self, fact_ids: list[str]) -> dict[str, dict[str, Any]]:
         """Return name, type and citations (source, locator, quote) of the given facts."""
-        from tiegraph.graph.projection import fact_caption
+        from tiegraph.graph.projection import fact_name
 
         out = {}
         for fid in fact_ids:
             fact = self.dataset.facts[fid]
             out[fid] = {
-                "name": fact_caption(self.dataset, fact),
+                "name": fact_name(self.dataset, fact),
                 "type": fact.type,
                 "citations": [c.model_dump() for c in fact.citations],
             }

@@ -76,8 +76,9 @@ class GraphSpec:
         self.rels[key] = Rel(key, rel_type, start, end, clean)
 
 
-def fact_caption(ds: Dataset, fact: FactBase) -> str:
-    """Return a human caption for a fact: its name, or one made from its type and parties."""
+def fact_name(ds: Dataset, fact: FactBase) -> str:
+    """Return a fact's display name (its ``name`` property): its own name, or one made from
+    its type, parties and date. The short Browser caption is graph.captions.fact_caption."""
     if fact.name:
         return fact.name
     when = getattr(fact, "when", None) or ""
@@ -93,12 +94,12 @@ def _fact_props(ds: Dataset, fact: FactBase) -> dict[str, Any]:
     props = fact.model_dump(exclude={"citations", "disputed"})
     when = fact.when  # type: ignore[attr-defined]
     props.update(
-        name=fact_caption(ds, fact),
+        name=fact_name(ds, fact),
         caption=captions.fact_caption(ds, fact),
         category=tie_category(fact),
         when=when,
-        when_start=date_key(when) if when else None,
-        when_end=date_key(when, end=True) if when else None,
+        when_start=_day(when),
+        when_end=_day(when, end=True),
         year=int(when[:4]) if when else None,
         precision=precision(when) if when else None,
         actors=ds.actors_of(fact),

@@ -116,7 +116,7 @@ _ACTOR_PARAM = re.compile(r"\bname, id or alias\b|^another actor\b")
 
 _ACTOR_NAMES = """
 MATCH (x:Actor)
-RETURN x.name AS name, [v IN [x.id, x.name] + coalesce(x.aliases, []) | toLower(v)] AS keys
+RETURN x.name AS name, x.keys AS keys
 """
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bench.loadcsv import BEGIN, END, keep_section, report, splice, verdicts
+from bench.loadcsv import BEGIN, END, report, verdicts
+from bench.mme import keep_sections, write_section
 from bench.steps import step_load_csv, step_prepare_csv
 from tiegraph.loaders.bulk import bulk_spec
 from tiegraph.loaders.neo4j_loader import read_graph_state
@@ -40,8 +41,9 @@ def test_verdicts_use_the_median_ratio_and_show_the_spread() -> None:
 def test_the_section_is_kept_when_the_scale_report_is_rewritten(tmp_path: Path) -> None:
     report_text = "# Benchmarks\n\n## Targets\n\n* MET\n"
     out = tmp_path / "BENCHMARKS.md"
-    out.write_text(splice(report_text, f"{BEGIN}\nload csv numbers\n{END}"))
-    kept = keep_section(out, report_text.replace("MET", "MISSED"))
+    out.write_text(report_text)
+    write_section(out, f"{BEGIN}\nload csv numbers\n{END}", BEGIN, END)
+    kept = keep_sections(out, report_text.replace("MET", "MISSED"))  # as python -m bench does
     assert "load csv numbers" in kept and "MISSED" in kept
     assert kept.index("load csv numbers") < kept.index("## Targets")
 
