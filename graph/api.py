@@ -418,8 +418,9 @@ def ties_per_year(backend: Backend, a: str, b: str | None = None,
 
 
 def coverage(backend: FilesBackend) -> dict[str, list[dict[str, Any]]]:
-    """Return the coverage report: facts by type, by source, and ties by partner of each
-    actor pair that involves Japan or NATO, plus totals."""
+    """Return the coverage report: facts by type, claims, the ledger, claim candidates,
+    stated totals beside the dated facts of their series, facts by source, Japan's ties by
+    partner, and totals."""
     ds = backend.dataset
     by_type = Counter(f.type for f in ds.facts.values())
     by_source: Counter[str] = Counter()
@@ -435,7 +436,8 @@ def coverage(backend: FilesBackend) -> dict[str, list[dict[str, Any]]]:
         "by_type": [{"type": k, "facts": v} for k, v in sorted(by_type.items())],
         "claims": _claim_counts(ds),
         "ledger": _ledger_rows(ds, backend.data_dir),
-        "claim_candidates": _candidate_rows(ds),
+        "claim_candidates": _candidate_rows(ds, backend.data_dir),
+        "stated_totals": _total_rows(ds),
         "by_source": [{"source": k, "facts": v} for k, v in sorted(by_source.items())],
         "japan_by_partner": [{"partner": k, "ties": v} for k, v in by_partner.most_common()],
         "totals": [{"facts": len(ds.facts), "entities": len(ds.entities),
@@ -469,9 +471,17 @@ def _ledger_rows(ds: Any, data_dir: Path) -> list[dict[str, Any]]:
                                                         if x["scope"] != "all"}]
 
 
-def _candidate_rows(ds: Any) -> list[dict[str, Any]]:
-    """Return the pairs of facts a curator should check for an unrecorded disagreement (see
-    :func:`loaders.coverage.claim_candidates`)."""
-    from tiegraph.loaders.coverage import claim_candidates
+def _total_rows(ds: Any) -> list[dict[str, Any]]:
+    """Return each stated total beside the dated facts of its series (see
+    :func:`graph.totals.stated_totals`)."""
+    from tiegraph.graph.totals import stated_totals
 
-    return claim_candidates(ds)
+    return stated_totals(ds)
+
+
+def _candidate_rows(ds: Any, data_dir: Path) -> list[dict[str, Any]]:
+    """Return the pairs of facts a curator should check for an unrecorded disagreement, with
+    the reason of those reviewed (see :func:`loaders.coverage.claim_candidates`)."""
+    from tiegraph.loaders.coverage import claim_candidates, reviewed_candidates
+
+    return claim_candidates(ds, reviewed_candidates(data_dir))

@@ -122,6 +122,17 @@ def fact_caption(ds: Dataset, fact: FactBase) -> str:
     if fact.type == "dialogue_session":
         series = ds.facts[fact.series]  # type: ignore[attr-defined]
         return fit(fact_caption(ds, series), when[:7])
+    if fact.type == "stated_total":
+        # GBR–JPN 19× port call 2020; a session count names its series' short word
+        counted = kind or fact.counts  # type: ignore[attr-defined]
+        if fact.series:  # type: ignore[attr-defined]
+            counted = KIND_WORDS.get(getattr(ds.facts.get(fact.series), "kind", ""), "session")  # type: ignore[attr-defined]
+        word = KIND_WORDS.get(counted) or counted.replace("_", " ")
+        if fact.counts == "visit":  # type: ignore[attr-defined]
+            visitor = _code(ds, fact.visitor) if fact.visitor else "all"  # type: ignore[attr-defined]
+            host = _code(ds, fact.host) if fact.host else "all"  # type: ignore[attr-defined]
+            return fit(visitor, f"→ {host} {fact.count}× {year}")  # type: ignore[attr-defined]
+        return _who(ds, ds.actors_of(fact), f"{fact.count}× {word} {year}")  # type: ignore[attr-defined]
     if fact.type == "membership":
         start = (getattr(fact, "start", None) or "")[:4]
         member, org = _code(ds, fact.member), _code(ds, fact.organisation)  # type: ignore[attr-defined]

@@ -90,16 +90,20 @@ def validate(data_dir: Path | None, sources_dir: Path | None) -> None:
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
               help=DATA_OPTION_HELP)
 @click.option("--section", type=click.Choice(["by_type", "claims", "ledger", "claim_candidates",
-                                              "by_source",
+                                              "stated_totals", "by_source",
                                               "japan_by_partner", "totals", "all"]),
               default="all", show_default=True,
               help="Print one section of the report (--csv needs one: CSV holds one table).")
 @output_options
 @handle_errors
 def stats(data_dir: Path | None, section: str, as_json: bool, as_csv: bool) -> None:
-    """Coverage report: facts by type, claims, the source ledger, by source, Japan's ties.
+    """Coverage report: facts by type, claims, the source ledger, claim candidates, stated
+    totals, by source, Japan's ties.
 
-    With --json, one JSON object whose keys are the sections.
+    stated_totals: each count a source states for a series (visits, sessions, port calls)
+    beside the number of its events the graph dates; gap = how many the graph lacks (empty
+    for counts of people and approximate counts). With --json, one JSON object whose keys are
+    the sections.
     """
     from tiegraph.graph.api import FilesBackend, coverage
 

@@ -22,6 +22,7 @@ from tiegraph.loaders.model import (
     Exercise,
     FactBase,
     Membership,
+    StatedTotal,
     Visit,
 )
 
@@ -103,8 +104,9 @@ def _fact_props(ds: Dataset, fact: FactBase) -> dict[str, Any]:
         year=int(when[:4]) if when else None,
         precision=precision(when) if when else None,
         actors=ds.actors_of(fact),
-        since=_day(fact.start) if isinstance(fact, Membership) else None,
-        until=_day(fact.end, end=True) if isinstance(fact, Membership) else None,
+        since=_day(fact.start) if isinstance(fact, Membership | StatedTotal) else None,
+        until=(_day(fact.end, end=True) if isinstance(fact, Membership)
+               else _day(fact.as_of, end=True) if isinstance(fact, StatedTotal) else None),
         sources=sorted({c.source for c in fact.citations}),
     )
     return props

@@ -81,6 +81,10 @@ NODE_TYPES: dict[str, NodeType] = {
                  (*_FACT_PROPS, "participants")),
         NodeType("Membership", "Fact", "a spell of membership or formal partnership",
                  (*_FACT_PROPS, "member", "organisation", "role", "since", "until")),
+        NodeType("StatedTotal", "Fact", "a source's stated count for a series (visits, "
+                 "sessions, port calls, students) as of a date: not a tie, it counts ties",
+                 (*_FACT_PROPS, "counts", "series", "visitor", "host", "person", "as_of",
+                  "count", "qualifier", "counted", "since", "until")),
         NodeType("Source", "Source", "a source document or a published data set",
                  ("id", "caption", "kind", "version", "file", "title", "author", "publisher",
                  "date", "address", "note")),
@@ -113,12 +117,14 @@ FACT_LABELS = {
     "exchange": "Exchange",
     "industrial": "IndustrialProject",
     "membership": "Membership",
+    "stated_total": "StatedTotal",
 }
 
 # --- tie categories -------------------------------------------------------------------------
 
 #: The categories of ties that the density measures count, by fact type. Dialogue series and
-#: memberships are not ties in themselves: each dated session of a series is.
+#: memberships are not ties in themselves: each dated session of a series is. A stated total
+#: counts ties; it is none.
 CATEGORIES: dict[str, str] = {
     "agreement": "agreements",
     "dialogue_session": "dialogues",
@@ -167,7 +173,8 @@ REL_TYPES: dict[str, RelType] = {
         RelType("PARTICIPATED_IN", "Actor", "Fact",
                 "an entity named in a fact other than an agreement, with its role (party of "
                 "a dialogue series, participant, observer, visitor, host, member, "
-                "organisation); the fact's `actors` property lists the top-level actors "
+                "organisation; `counted` for the actors of a stated total's series); the fact's "
+                "`actors` property lists the top-level actors "
                 "(states, organisations) it involves, units and services mapped to their "
                 "state: the basis of every dyadic count", ("key", "role")),
         RelType("EXERCISED_WITH", "State|Organisation", "State|Organisation",

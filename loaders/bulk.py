@@ -88,7 +88,7 @@ FILES = (SOURCES_FILE, ENTITIES_FILE, FACTS_FILE, PARTICIPANTS_FILE, CITATIONS_F
 #: Separator of the values of a list held in one cell (``aliases``, ``revised``).
 LIST_SEP = "|"
 #: The list fields of facts that live in participants.csv, one row per entry.
-PARTICIPANT_FIELDS = ("parties", "participants", "observers")
+PARTICIPANT_FIELDS = ("parties", "participants", "observers", "actors")
 #: Facts per chunk: the unit of reading, validating and writing (one transaction each).
 CHUNK_SIZE = 5000
 #: Problems reported in full; the rest are counted (memory stays flat on garbage input).
@@ -135,7 +135,7 @@ def _nullable_required(model: Any) -> frozenset[str]:
 
 CELL_LISTS = _cell_lists([Entity, *FACT_MODELS.values()])
 #: The integer fields (strict in the models): a cell of ASCII digits becomes an int.
-CELL_INTS = frozenset({"cow", "ordinal"})
+CELL_INTS = frozenset({"cow", "ordinal", "count"})
 
 
 def _cell_value(col: str, value: str) -> Any:

@@ -227,10 +227,20 @@ def read_texts(ds: Dataset, sources_dir: Path | None) -> dict[str, str]:
 _SUPERLATIVE = re.compile(r"\b(first|only|never)\b", re.IGNORECASE)
 
 
-def claim_candidates(ds: Dataset) -> list[dict[str, Any]]:
+def reviewed_candidates(data_dir: Path) -> dict[tuple[str, str], str]:
+    """Return the claim candidates a curator has checked and found to be no disagreement:
+    ``(fact, other)`` -> the one-line reason, from the ledger's ``candidates`` list."""
+    return {(str(c.get("fact")), str(c.get("other"))): str(c.get("reason") or "")
+            for c in read_ledger(data_dir).get("candidates") or []}
+
+
+def claim_candidates(ds: Dataset, reviewed: dict[tuple[str, str], str] | None = None,
+                     ) -> list[dict[str, Any]]:
     """Return pairs of facts a curator should check for an unrecorded disagreement: rows with
     ``check`` (``same type and parties`` or ``'first' contradicted``), the two fact ids, their
-    dates and sources.
+    dates and sources, ``recorded`` (either fact has ``disputed`` claims) and ``reviewed``
+    (the reason a curator gave in the ledger's ``candidates`` list for finding no
+    disagreement; empty when not reviewed).
 
     * two facts of the same type, kind (or domain), visitor and actors, cited from different
       sources, dated within a year of each other (the same event told twice, perhaps differently);
@@ -257,6 +267,8 @@ def claim_candidates(ds: Dataset) -> list[dict[str, Any]]:
             before = [a for a in earlier if date_key(a.when, end=True) < date_key(b.when)]
             if before and any(_SUPERLATIVE.search(c.quote or "") for c in b.citations):
                 rows.append(_candidate("'first' contradicted", b, before[-1]))
+    for row in rows:
+        row["reviewed"] = (reviewed or {}).get((row["fact"], row["other"]), "")
     return rows
 
 

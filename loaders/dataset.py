@@ -32,6 +32,7 @@ from tiegraph.loaders.model import (
     Operation,
     PartialDate,
     Source,
+    StatedTotal,
     Visit,
     article,
     citation_problem,
@@ -88,6 +89,9 @@ class Dataset:
         """Return (entity id, role) for every participant, sessions taking their series'."""
         if isinstance(fact, DialogueSession):
             return participants_of(self.facts[fact.series])
+        if isinstance(fact, StatedTotal) and fact.series in self.facts:
+            series = [(e, "counted") for e, _ in participants_of(self.facts[fact.series])]
+            return participants_of(fact) + [p for p in series if p[0] not in fact.actors]
         return participants_of(fact)
 
     def actors_of(self, fact: FactBase) -> list[str]:
@@ -367,6 +371,11 @@ def _check_facts(
             values = getattr(fact, key, None) or []
             if len(set(values)) != len(values):
                 problems.append(f"{rec.where((key,))}: {fid}: {key} lists an entity twice")
+        if isinstance(fact, StatedTotal):
+            for i, eid in enumerate(fact.actors):
+                entity_ref(eid, ("actors", i), _ACTOR_KINDS)
+            if fact.visitor:
+                entity_ref(fact.visitor, ("visitor",))
         if isinstance(fact, Visit):
             entity_ref(fact.visitor, ("visitor",))
             entity_ref(fact.host, ("host",), _ACTOR_KINDS)
@@ -375,7 +384,7 @@ def _check_facts(
         if isinstance(fact, Membership):
             entity_ref(fact.member, ("member",))
             entity_ref(fact.organisation, ("organisation",), ("organisation",))
-        if isinstance(fact, DialogueSession):
+        if isinstance(fact, DialogueSession | StatedTotal) and fact.series:
             series = ds.facts.get(fact.series)
             if series is None:
                 if (more := gaps.unknown("fact", fact.series)) is not None:
@@ -484,7 +493,7 @@ def _dates_with_locs(fact: FactBase) -> list[tuple[tuple[Any, ...], str]]:
     """Return (key path, date) for every date in ``fact.dates()``, to report its line."""
     values = set(fact.dates())
     out: list[tuple[tuple[Any, ...], str]] = []
-    for key in (*MILESTONES, "established", "date", "start", "end"):
+    for key in (*MILESTONES, "established", "date", "start", "end", "as_of"):
         value = getattr(fact, key, None)
         if isinstance(value, str) and value in values:
             out.append(((key,), value))

@@ -457,6 +457,72 @@ class Membership(FactBase):
         return self
 
 
+#: The fact types a stated total can count, and the kind of count it may give.
+COUNTABLE = ("visit", "dialogue_session", "exercise", "exchange", "deployment", "operation",
+             "agreement")
+
+
+class StatedTotal(FactBase):
+    """A source's stated count for a series ("visited Japan 19 times", "held N sessions as
+    of ..."), recorded beside the dated facts so that the gap between them can be seen. Not
+    a tie: it counts ties. The series is named by the counted type (``counts``) and, as the
+    source gives them, the kind, the dialogue series, the visitor, host and person (visits)
+    or the actors (top-level ids; checked in :mod:`loaders.dataset`), within ``start`` ..
+    ``as_of``."""
+
+    type: Literal["stated_total"]
+    counts: Literal["visit", "dialogue_session", "exercise", "exchange", "deployment",
+                    "operation", "agreement"]
+    kind: str | None = None
+    series: Slug | None = None
+    visitor: EntityId | None = None
+    host: EntityId | None = None
+    person: str | None = None
+    actors: list[EntityId] = []
+    #: counted since (None: since the series began)
+    start: PartialDate | None = None
+    #: the date the count holds as of (the source's date when the source does not say)
+    as_of: PartialDate
+    count: Annotated[StrictInt, Field(ge=0, le=10_000_000)]
+    qualifier: Literal["exact", "at_least", "more_than", "about"] = "exact"
+    #: what the number counts: the series' events, or the people they involved (students
+    #: trained, officers exchanged): a count of people is not compared with dated facts
+    counted: Literal["events", "people"] = "events"
+
+    def dates(self) -> list[str]:
+        return [d for d in (self.start, self.as_of) if d]
+
+    @property
+    def when(self) -> str:
+        """Return the as-of date of the count."""
+        return self.as_of
+
+    @model_validator(mode="after")
+    def _series_named(self) -> StatedTotal:
+        counted = FACT_MODELS[self.counts]
+        if self.kind is not None:
+            kinds = getattr(counted.model_fields.get("kind"), "annotation", None)
+            allowed = getattr(kinds, "__args__", ())
+            if self.kind not in allowed:
+                raise FieldError(
+                    f"kind {self.kind!r} is not a kind of {self.counts} "
+                    f"({', '.join(allowed) if allowed else 'it has no kind'})", "kind")
+        if self.series is not None and self.counts != "dialogue_session":
+            raise FieldError("'series' names a dialogue series: only for counts: "
+                             "dialogue_session", "series")
+        for key in ("visitor", "host", "person"):
+            if getattr(self, key) is not None and self.counts != "visit":
+                raise FieldError(f"{key!r} is only for counts: visit", key)
+        if len(set(self.actors)) != len(self.actors):
+            raise FieldError("actors lists an actor twice", "actors")
+        if not (self.series or self.visitor or self.host or self.actors):
+            raise ValueError("name the counted series: give 'series', 'visitor'/'host' "
+                             "or 'actors'")
+        if self.start and date_key(self.as_of, end=True) < date_key(self.start):
+            raise FieldError(f"'as_of' {self.as_of} is before 'start' {self.start}", "as_of")
+        return self
+
+
 Fact = Annotated[
     Agreement
     | DialogueSeries
@@ -467,7 +533,8 @@ Fact = Annotated[
     | Operation
     | Exchange
     | Industrial
-    | Membership,
+    | Membership
+    | StatedTotal,
     Field(discriminator="type"),
 ]
 FACT_MODELS: dict[str, type[FactBase]] = {
@@ -483,6 +550,7 @@ FACT_MODELS: dict[str, type[FactBase]] = {
         Exchange,
         Industrial,
         Membership,
+        StatedTotal,
     )
 }
 
@@ -505,4 +573,7 @@ def participants_of(fact: FactBase) -> list[tuple[str, str]]:
         return [(p, "participant") for p in fact.participants]
     if isinstance(fact, Membership):
         return [(fact.member, "member"), (fact.organisation, "organisation")]
+    if isinstance(fact, StatedTotal):
+        named = [(fact.visitor, "visitor"), (fact.host, "host")]
+        return [(e, r) for e, r in named if e] + [(a, "counted") for a in fact.actors]
     return []

@@ -171,7 +171,7 @@ def test_good_folder_is_valid(tmp_path: Path) -> None:
     data, texts = build(tmp_path)
     result = run_validate(data, texts)
     assert result.exit_code == 0, result.output
-    assert "ok: 1 sources, 9 entities, 10 facts, 10 citations; quotes verified" in result.output
+    assert "ok: 1 sources, 9 entities, 11 facts, 11 citations; quotes verified" in result.output
     ds = load_dataset(data, texts)
     # one fact of every type
     assert {f.type for f in ds.facts.values()} == set(FACT_MODELS)  # type: ignore[attr-defined]
@@ -298,4 +298,4 @@ def test_a_few_aliases_of_a_value_are_still_accepted(tmp_path: Path) -> None:
     (data / "facts/bomb.yaml").write_text(text.replace("x" * 200, "Chief " * 33), encoding="utf-8")
     result = run_validate(data, texts)
     assert result.exit_code == 0, result.output
-    assert f"{10 + text.count('- id: bomb-')} facts" in result.output
+    assert f"{11 + text.count('- id: bomb-')} facts" in result.output

@@ -113,6 +113,23 @@ def test_ledger_units_follow_the_texts():
     assert [u.key for u in paras] == ["para. 1", "para. 2"]
 
 
+def test_every_claim_candidate_is_recorded_or_reviewed(dataset):
+    """Each candidate disagreement is either recorded as claims or listed in the ledger's
+    `candidates` with the reason it is none; no listed pair is stale (no longer a candidate)."""
+    from tiegraph.loaders.coverage import claim_candidates, reviewed_candidates
+    from tiegraph.loaders.paths import default_data_dir
+
+    reviewed = reviewed_candidates(default_data_dir())
+    rows = claim_candidates(dataset, reviewed)
+    open_rows = [f"{r['check']}: {r['fact']} / {r['other']}" for r in rows
+                 if not r["recorded"] and not r["reviewed"]]
+    assert not open_rows, ("record these as claims or list them under `candidates` in "
+                           "data/ledger.yaml:\n" + "\n".join(open_rows))
+    stale = set(reviewed) - {(r["fact"], r["other"]) for r in rows}
+    assert not stale, f"listed under `candidates` but no longer candidates: {sorted(stale)}"
+    assert all(len(reason) >= 10 for reason in reviewed.values())
+
+
 def test_claim_candidates_flag_first_statements_with_earlier_facts(dataset):
     from tiegraph.loaders.coverage import claim_candidates
 

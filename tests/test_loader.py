@@ -320,17 +320,22 @@ def test_readme_browser_query_shows_agreements_and_their_quotes(db, spec):
 
 
 def test_load_refuses_to_remove_a_large_share(db, neo4j_settings, spec, tmp_path):
-    """Deleting a facts file of 127 of 667 facts: `load` refuses (exit 8), says what it would
-    remove, writes nothing; --dry-run warns; --prune removes them."""
+    """Deleting the facts file of RAND's Germany chapter (over 10% of the facts): `load`
+    refuses (exit 8), says what it would remove, writes nothing; --dry-run warns; --prune
+    removes them."""
     driver, database = db
     load_graph(driver, spec, database)
     before = database_fingerprint(driver, database)
     data = copy_data(tmp_path)
-    (data / "facts/rand-germany.yaml").unlink()
+    germany = data / "facts/rand-germany.yaml"
+    removed = len(yaml.safe_load(germany.read_text(encoding="utf-8")))
+    facts = sum(1 for n in spec.nodes.values() if n.labels[0] == "Fact")
+    assert removed > facts / 10
+    germany.unlink()
     env = cli_env(neo4j_settings)
     refused = CliRunner().invoke(main, ["load", "--quiet", "--data", str(data)], env=env)
     assert refused.exit_code == 8, refused.output
-    assert "refused: this load would remove 127 of the 667 facts" in refused.stderr
+    assert f"refused: this load would remove {removed} of the {facts} facts" in refused.stderr
     assert "more than 10% of the facts" in refused.stderr and "by kind: " in refused.stderr
     assert "by source: " in refused.stderr and "e.g. " in refused.stderr
     assert "Traceback" not in refused.output

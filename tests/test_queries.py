@@ -412,6 +412,22 @@ def expect_port_calls_by_year(rows: list[dict[str, Any]], ctx: Any) -> None:
     assert by_year[2019]["ships"] == ["HMS Montrose [United Kingdom]"]
 
 
+def expect_stated_totals(rows: list[dict[str, Any]], ctx: Any) -> None:
+    """The Cypher twin of graph.totals: the same totals involving the UK, the same counts of
+    dated facts, and the ids of those facts."""
+    from tiegraph.graph.totals import in_series, stated_totals
+
+    expected = {r["total"]: r for r in stated_totals(ctx.ds, "GBR")}
+    assert expected and {r["id"] for r in rows} == set(expected)
+    for r in rows:
+        total = ctx.ds.facts[r["id"]]
+        assert r["dated"] == expected[r["id"]]["dated"]
+        assert set(r["dated_ids"]) == {fid for fid, f in ctx.ds.facts.items()
+                                       if in_series(ctx.ds, total, f)}
+        assert (r["stated"], r["qualifier"], r["as_of"]) == (total.count, total.qualifier,
+                                                             total.as_of)
+
+
 def expect_relationship_as_of(rows: list[dict[str, Any]], ctx: Any) -> None:
     ties = [r for r in rows if r["section"] == "ties"]
     window = Window(as_of="2017-06")
