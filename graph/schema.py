@@ -83,7 +83,7 @@ NODE_TYPES: dict[str, NodeType] = {
                  (*_FACT_PROPS, "member", "organisation", "role", "since", "until")),
         NodeType("StatedTotal", "Fact", "a source's stated count for a series (visits, "
                  "sessions, port calls, students) as of a date: not a tie, it counts ties",
-                 (*_FACT_PROPS, "counts", "series", "visitor", "host", "person", "as_of",
+                 (*_FACT_PROPS, "counts", "series", "visitor", "host", "person", "role", "as_of",
                   "count", "qualifier", "counted", "since", "until")),
         NodeType("Source", "Source", "a source document or a published data set",
                  ("id", "caption", "kind", "version", "file", "title", "author", "publisher",

@@ -8,7 +8,8 @@ that both give the same rows).
 
 A dated fact is in a total's series when it is of the counted type (and kind, when the total
 gives one), of the same dialogue series (session counts), its visitor is the total's visitor
-or one of its services, agencies or units (visit counts), its host and person match, its
+or one of its services, agencies or units (visit counts), its host matches, its person and
+role contain the total's (words, ignoring case), its
 top-level actors include every actor of the total, it is not a planned event, and its date
 (first day) lies between the total's ``start`` (first day) and ``as_of`` (last day).
 """
@@ -51,6 +52,9 @@ def in_series(ds: Any, total: StatedTotal, fact: FactBase) -> bool:
         return False
     if total.person is not None and total.person.casefold() not in (
             getattr(fact, "person", None) or "").casefold():
+        return False
+    if total.role is not None and total.role.casefold() not in (
+            getattr(fact, "role", None) or "").casefold():
         return False
     if not set(ds.actors_of(total)) <= set(ds.actors_of(fact)):
         return False

@@ -466,7 +466,7 @@ class StatedTotal(FactBase):
     """A source's stated count for a series ("visited Japan 19 times", "held N sessions as
     of ..."), recorded beside the dated facts so that the gap between them can be seen. Not
     a tie: it counts ties. The series is named by the counted type (``counts``) and, as the
-    source gives them, the kind, the dialogue series, the visitor, host and person (visits)
+    source gives them, the kind, the dialogue series, the visitor, host, person and role (visits)
     or the actors (top-level ids; checked in :mod:`loaders.dataset`), within ``start`` ..
     ``as_of``."""
 
@@ -478,6 +478,9 @@ class StatedTotal(FactBase):
     visitor: EntityId | None = None
     host: EntityId | None = None
     person: str | None = None
+    #: words of the counted visits' ``role`` ("administrative vice minister"), as the source
+    #: names the rank when the visit kind alone would count other ranks too
+    role: str | None = None
     actors: list[EntityId] = []
     #: counted since (None: since the series began)
     start: PartialDate | None = None
@@ -510,7 +513,7 @@ class StatedTotal(FactBase):
         if self.series is not None and self.counts != "dialogue_session":
             raise FieldError("'series' names a dialogue series: only for counts: "
                              "dialogue_session", "series")
-        for key in ("visitor", "host", "person"):
+        for key in ("visitor", "host", "person", "role"):
             if getattr(self, key) is not None and self.counts != "visit":
                 raise FieldError(f"{key!r} is only for counts: visit", key)
         if len(set(self.actors)) != len(self.actors):

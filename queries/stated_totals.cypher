@@ -7,7 +7,7 @@
 // returns: one row per stated total: id, caption, counts (type and kind), stated (count),
 //   qualifier (exact, at_least, more_than, about), counted (events or people), since, as_of,
 //   dated (the graph's dated facts of the series: same type, kind, dialogue series, visitor
-//   or its units, host, person and actors, not planned, dated within since..as_of) and
+//   or its units, host, person, role and actors, not planned, dated within since..as_of) and
 //   dated_ids; by id. The same rule as graph/totals.py.
 WITH COLLECT { CALL db.index.fulltext.queryNodes('actor_keys', '"' + replace(replace(
             coalesce(toLower(toString($actor)), ''), '\\', '\\\\'), '"', '\\"') + '"')
@@ -24,6 +24,7 @@ WHERE f.category IS NOT NULL
   AND (t.host IS NULL OR EXISTS {
         MATCH (:Actor {id: f.host})-[:BELONGS_TO*0..]->(:Actor {id: t.host}) })
   AND (t.person IS NULL OR toLower(f.person) CONTAINS toLower(t.person))
+  AND (t.role IS NULL OR toLower(f.role) CONTAINS toLower(t.role))
   AND all(a IN t.actors WHERE a IN f.actors)
   AND (t.since IS NULL OR f.when_start >= t.since) AND f.when_start <= t.until
 WITH t, f ORDER BY f.when_start, f.id

@@ -54,6 +54,8 @@ def test_the_model_rules() -> None:
         total(series="gbr-jpn-two-plus-two")
     with pytest.raises(ValidationError, match="'person' is only for counts: visit"):
         total(counts="exercise", host=None, actors=["GBR", "JPN"], person="Abe")
+    with pytest.raises(ValidationError, match="'role' is only for counts: visit"):
+        total(counts="exercise", host=None, actors=["GBR", "JPN"], role="Minister")
     with pytest.raises(ValidationError, match="name the counted series"):
         total(host=None)
     with pytest.raises(ValidationError, match="before 'start'"):
@@ -79,6 +81,8 @@ def test_a_visit_series_takes_the_visitors_units_within_the_window(good: Any) ->
     assert not in_series(ds, total(kind="port_call"), visit)
     assert not in_series(ds, total(host="FRA"), visit)
     assert not in_series(ds, total(person="Someone"), visit)
+    assert in_series(ds, total(role="chief of the air"), visit)  # words of the role, any case
+    assert not in_series(ds, total(role="Chief of the Defence Staff"), visit)
     assert not in_series(ds, total(counts="exercise", host=None, actors=["GBR", "JPN"]), visit)
     planned = visit.model_copy(update={"status": "planned"})
     assert not in_series(ds, mine, planned)
