@@ -19,6 +19,7 @@ from tiegraph.graph.clitools import (
     handle_errors,
     output_options,
     settings_from,
+    with_mme_option,
 )
 
 
@@ -76,12 +77,13 @@ def _count_rows(path: Path) -> int:
               help="Allow removing relationships or claims of more than 10% of the facts in "
                    "the database, or any disputed claim (of facts the folder rewrites).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
+@with_mme_option
 @connection_options
 @output_options
 @handle_errors
 def bulk_load(folder: Path, sources_dir: Path | None, no_quotes: bool, chunk_size: int | None,
-              dry_run: bool, prune: bool, quiet: bool, as_json: bool, as_csv: bool,
-              **kwargs: Any) -> None:
+              dry_run: bool, prune: bool, quiet: bool, mme: Path | None, as_json: bool,
+              as_csv: bool, **kwargs: Any) -> None:
     """Validate a bulk CSV folder, then write it to Neo4j in batches (docs/scale.md).
 
     FOLDER holds sources.csv, entities.csv, facts.csv, participants.csv and citations.csv.
@@ -92,38 +94,47 @@ def bulk_load(folder: Path, sources_dir: Path | None, no_quotes: bool, chunk_siz
     holds is brought to its new form, and a load that would strip relationships or claims
     from more than 10% of the facts, or remove a disputed claim, refuses (exit 8) unless
     --prune.
+
+    With --with-mme PATH (or TIEGRAPH_MME) the MME v7 exercises are imported over the
+    folder's entities (which must name the organisations MME names, such as NATO) and
+    written after the folder's facts, as `tiegraph load --with-mme` does for the YAML data.
     """
     from tiegraph.loaders.bulk import CHUNK_SIZE, FACTS_FILE
     from tiegraph.loaders.bulk import bulk_load as run
     from tiegraph.loaders.layout import check_bulk_folder
     from tiegraph.loaders.neo4j_loader import open_driver, translate_errors
+    from tiegraph.loaders.paths import mme_path
 
     settings = settings_from(kwargs)
+    mme = mme_path(mme)
     check_bulk_folder(folder)  # before the rows are counted: a FIFO would block
-    bars = _Bars(_count_rows(folder / FACTS_FILE), not quiet)
+    bars = _Bars(_count_rows(folder / FACTS_FILE) + (_count_rows(mme) if mme else 0),
+                 not quiet)
     try:
         if dry_run:
             result = run(None, folder, settings.database, sources_dir=sources_dir,
                          check_quotes=not no_quotes, chunk_size=chunk_size or CHUNK_SIZE,
-                         dry_run=True, progress=bars)
+                         dry_run=True, progress=bars, mme=mme)
         else:
             with open_driver(settings, writes=True) as driver, \
                     translate_errors(settings, writes=True):
                 result = run(driver, folder, settings.database, sources_dir=sources_dir,
                              check_quotes=not no_quotes, chunk_size=chunk_size or CHUNK_SIZE,
-                             progress=bars, prune=prune)
+                             progress=bars, prune=prune, mme=mme)
     finally:
         bars.close()
     quotes = "quotes verified" if result.quotes_checked else "quotes NOT verified (no texts)"
+    facts = f"{result.facts} facts" + (f", {result.mme.exercises} of them MME exercises "
+                                       f"({result.mme.rows} rows read)" if result.mme else "")
     if dry_run:
-        click.echo(f"ok: {result.facts} facts valid; {quotes}; nothing written (dry run)")
+        click.echo(f"ok: {facts} valid; {quotes}; nothing written (dry run)")
         return
     rows = result.table()
     emit(rows, as_json, as_csv, ["what", "name", "created", "updated", "removed"])
     if not (as_json or as_csv):
         click.echo(f"{result.changed} item(s) changed in {result.transactions} transaction(s); "
                    f"the input's graph has {result.nodes} nodes and {result.relationships} "
-                   f"relationships ({result.facts} facts; {quotes}; validated in "
+                   f"relationships ({facts}; {quotes}; validated in "
                    f"{result.seconds_validate:.1f} s, written in {result.seconds_write:.1f} s)")
 
 

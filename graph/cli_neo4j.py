@@ -21,6 +21,7 @@ from tiegraph.graph.clitools import (
     handle_errors,
     settings_from,
     step,
+    with_mme_option,
 )
 from tiegraph.graph.errors import STATUS_EXIT_CODES, exit_code_table
 from tiegraph.graph.settings import local_password_file
@@ -114,10 +115,11 @@ def status(home: Path | None, as_json: bool) -> None:
 @click.option("--sources", "sources_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Folder of the source texts for quote checks.")
 @click.option("--no-quotes", is_flag=True, help="Do not check quotes against the texts.")
+@with_mme_option
 @connection_options
 @handle_errors
 def import_(folder: Path | None, home: Path | None, sources_dir: Path | None, no_quotes: bool,
-            **kwargs: Any) -> None:
+            mme: Path | None, **kwargs: Any) -> None:
     """Initial load of FOLDER with neo4j-admin's offline importer (docs/scale.md).
 
     FOLDER is a bulk CSV folder or a YAML data folder (default: the bundled data). For an
@@ -125,13 +127,15 @@ def import_(folder: Path | None, home: Path | None, sources_dir: Path | None, no
     validated first, the server is stopped, the database imported, and the server started
     again with the schema created. Refuses a database that holds anything; later changes go
     through `tiegraph bulk-load` or `tiegraph load`. If the importer fails, the empty
-    database is put back and the server restarted.
+    database is put back and the server restarted. With --with-mme PATH (or TIEGRAPH_MME)
+    the MME v7 exercises are imported with it.
     """
     from tiegraph.loaders.admin_import import offline_import
+    from tiegraph.loaders.paths import mme_path
 
     settings = settings_from(kwargs)
     r = offline_import(folder, home or localserver.default_home(), settings,
-                       sources_dir=sources_dir, check_quotes=not no_quotes)
+                       sources_dir=sources_dir, check_quotes=not no_quotes, mme=mme_path(mme))
     quotes = "quotes verified" if r.quotes_checked else "quotes NOT verified"
     click.echo(f"imported {r.facts} facts: {r.nodes} nodes, {r.relationships} relationships "
                f"({quotes}) in {r.seconds_total:.1f} s: validate {r.seconds_validate:.1f} s, "

@@ -221,6 +221,16 @@ def settings_from(kwargs: dict[str, Any]) -> Any:
     return load_settings(*(kwargs.pop(key) for key in CONNECTION_KEYS))
 
 
+def with_mme_option(func: F) -> F:
+    """Add ``--with-mme PATH`` (default ``TIEGRAPH_MME``; read it with
+    :func:`loaders.paths.mme_path`)."""
+    return click.option(
+        "--with-mme", "mme", type=click.Path(path_type=Path, dir_okay=False), default=None,
+        help="Include the MME v7 exercises from this CSV (as published). TIEGRAPH_MME sets "
+             "the default.",
+    )(func)
+
+
 def mme_options(func: F) -> F:
     """Add ``--with-mme PATH`` (default ``TIEGRAPH_MME``) and ``--sources curated,mme``."""
     func = click.option(
@@ -228,11 +238,7 @@ def mme_options(func: F) -> F:
         help="Which sources the graph draws on: a comma-separated list of curated (the fact "
              "files) and mme (the MME data set; needs --with-mme). Default: all given.",
     )(func)
-    return click.option(
-        "--with-mme", "mme", type=click.Path(path_type=Path, dir_okay=False), default=None,
-        help="Include the MME v7 exercises from this CSV (as published). TIEGRAPH_MME sets "
-             "the default.",
-    )(func)
+    return with_mme_option(func)
 
 
 def mme_from(kwargs: dict[str, Any]) -> tuple[Path | None, tuple[str, ...]]:

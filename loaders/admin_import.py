@@ -286,10 +286,12 @@ def offline_import(
     chunk_size: int | None = None,
     progress: Any = None,
     importer_heap: str = "1g",
+    mme: Path | None = None,
 ) -> ImportResult:
     """Validate the bulk ``folder`` and import it with ``neo4j-admin database import full``
     into the empty database of the local server in ``home`` (which must be running, with
-    ``settings`` to connect to it); return an :class:`ImportResult`.
+    ``settings`` to connect to it); return an :class:`ImportResult`. With ``mme`` (the MME
+    v7 CSV) its exercises are imported too, as ``bulk-load`` and ``load`` take them.
 
     Raises DataError (invalid input: nothing touched), ConfigError (the database is not
     empty), LocalServerError (the server is not running, or the importer failed: the empty
@@ -299,6 +301,7 @@ def offline_import(
     from tiegraph.loaders.bulk import (
         CHUNK_SIZE,
         FACTS_FILE,
+        _file_hash,
         _project,
         _set_load_info,
         base_spec,
@@ -306,6 +309,7 @@ def offline_import(
         validate_bulk,
     )
     from tiegraph.loaders.dataset import load_dataset
+    from tiegraph.loaders.mme import combine, load_mme
     from tiegraph.loaders.neo4j_loader import init_schema, open_driver, spec_hash, translate_errors
     from tiegraph.loaders.paths import default_data_dir
 
@@ -329,15 +333,18 @@ def offline_import(
 
             data = validate_bulk(folder, sources_dir, check_quotes=check_quotes,
                                  chunk_size=chunk_size or CHUNK_SIZE, progress=progress,
-                                 on_chunk=write)
+                                 on_chunk=write, mme=mme)
             t = time.perf_counter()
             files.add(base_spec(data))
             export[0] += time.perf_counter() - t
             result.facts = data.facts
             result.quotes_checked = data.quotes_checked
-            result.data_hash = "bulk:" + files_hash(folder)
+            result.data_hash = ("bulk:" + files_hash(folder)
+                                + (f"+mme:{_file_hash(mme)}" if mme else ""))
         else:  # a YAML data folder
             ds = load_dataset(folder, sources_dir, check_quotes=check_quotes)
+            if mme is not None:
+                ds = combine(ds, load_mme(mme, ds.entities))
             whole = project(ds)
             t = time.perf_counter()
             files.add(whole)

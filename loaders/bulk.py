@@ -66,6 +66,7 @@ from tiegraph.loaders.dataset import (
     _Gaps,
     _source_texts,
     _validation_problems,
+    entity_name,
 )
 from tiegraph.loaders.layout import check_bulk_folder
 from tiegraph.loaders.model import (
@@ -563,6 +564,9 @@ class _ChunkFacts(dict):  # type: ignore[type-arg]
         view = self._view(key)
         return view if view is not None else default
 
+    def __contains__(self, key: object) -> bool:
+        return super().__contains__(key) or key in self._series
+
 
 @dataclass
 class BulkData:
@@ -580,6 +584,8 @@ class BulkData:
     citations: int = 0
     by_type: Counter[str] = field(default_factory=Counter)
     quotes_checked: bool = False
+    #: the MME import's report, when the load includes the MME CSV
+    mme: Any = None
 
     def dataset(self, facts: dict[str, FactBase], for_checks: bool = False) -> Dataset:
         """Return a Dataset of ``facts`` (one chunk) over the held entities and series. For
@@ -704,6 +710,7 @@ def validate_bulk(
     chunk_size: int = CHUNK_SIZE,
     progress: Progress | None = None,
     on_chunk: Callable[[Dataset], None] | None = None,
+    mme: Path | None = None,
 ) -> BulkData:
     """Validate a bulk folder in one streaming pass and return its :class:`BulkData`.
 
@@ -713,7 +720,10 @@ def validate_bulk(
     ``../shared/sources``, when ``check_quotes``), dates not after the sources; plus the
     bulk format's own (columns, sort order). ``on_chunk`` gets a Dataset of each chunk of
     valid facts (used to derive ties in the same pass); ``progress("validate", n)`` is called
-    per chunk. Raises :class:`graph.errors.DataError` listing every problem as ``file:line``.
+    per chunk. With ``mme`` (the MME v7 CSV), its exercises are imported over the folder's
+    entities (:func:`loaders.mme.load_mme`) and checked and handed on in chunks after the
+    folder's facts; the MME source and the states it adds join the returned sources and
+    entities. Raises :class:`graph.errors.DataError` listing every problem as ``file:line``.
     """
     folder = Path(folder)
     problems = _Problems()
@@ -775,7 +785,38 @@ def validate_bulk(
     data.citations = counts.get("citations", 0)
     if problems:
         raise problems.error()
+    if mme is not None:
+        _add_mme(data, mme, seen, chunk_size, on_chunk, progress)
     return data
+
+
+def _add_mme(data: BulkData, mme: Path, seen: dict[str, str], chunk_size: int,
+             on_chunk: Callable[[Dataset], None] | None, progress: Progress | None) -> None:
+    """Import the MME CSV over ``data``'s entities into ``data``: its source, the states it
+    adds, and its exercises, handed to ``on_chunk`` in chunks (:func:`loaders.mme.load_mme`
+    validates each row and maps every participant to an entity, as for ``load --with-mme``).
+    Raise DataError when the file cannot be imported or its ids clash with the folder's."""
+    from tiegraph.loaders.mme import load_mme
+
+    imported = load_mme(mme, data.entities)
+    clash = sorted(set(imported.exercises) & set(seen))
+    if clash:
+        raise DataError([f"{mme}: MME ids clash with the folder's ids: {', '.join(clash[:10])}"])
+    data.sources[imported.source.id] = imported.source
+    data.entities.update(imported.entities)
+    data.names.update({eid: entity_name(eid, e) for eid, e in imported.entities.items()})
+    data.mme = imported.report
+    exercises = list(imported.exercises.values())
+    for i in range(0, len(exercises), chunk_size):
+        chunk = {f.id: f for f in exercises[i:i + chunk_size]}
+        data.facts += len(chunk)
+        data.by_type["exercise"] += len(chunk)
+        data.participants += sum(len(f.participants) + len(f.observers) for f in chunk.values())
+        data.citations += len(chunk)
+        if on_chunk:
+            on_chunk(data.dataset(chunk))
+        if progress:
+            progress("validate", len(chunk))
 
 
 def _check_chunk(data: BulkData, chunk: dict[str, FactBase], where: dict[str, Record],
@@ -816,12 +857,13 @@ def _project(ds: Dataset) -> GraphSpec:
 
 
 def bulk_spec(folder: Path, sources_dir: Path | None = None, *, check_quotes: bool = True,
-              chunk_size: int = CHUNK_SIZE) -> GraphSpec:
-    """Return the whole graph of a bulk folder in memory (for tests and small inputs): the
-    same :class:`GraphSpec` as ``project(load_dataset(...))`` of the same data in YAML."""
+              chunk_size: int = CHUNK_SIZE, mme: Path | None = None) -> GraphSpec:
+    """Return the whole graph of a bulk folder (with the MME CSV ``mme``, if given) in memory,
+    for tests and small inputs: the same :class:`GraphSpec` as ``project(load_dataset(...))``
+    of the same data in YAML (combined with the same MME file)."""
     chunks: list[GraphSpec] = []
     data = validate_bulk(folder, sources_dir, check_quotes=check_quotes, chunk_size=chunk_size,
-                         on_chunk=lambda ds: chunks.append(_project(ds)))
+                         on_chunk=lambda ds: chunks.append(_project(ds)), mme=mme)
     spec = base_spec(data)
     for part in chunks:
         spec.nodes.update(part.nodes)
@@ -1009,6 +1051,8 @@ class BulkResult:
     data_hash: str = ""
     summary: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     quotes_checked: bool = False
+    #: the MME import's report (:class:`loaders.mme.ImportReport`) when the load included it
+    mme: Any = None
 
     def add(self, diff: Any) -> None:
         """Add one chunk's Diff to the summary."""
@@ -1042,6 +1086,15 @@ def files_hash(folder: Path) -> str:
     return h.hexdigest()
 
 
+def _file_hash(path: Path) -> str:
+    """Return the SHA-256 of a file's bytes (read in blocks)."""
+    h = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        while block := handle.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
+
+
 def bulk_load(
     driver: Any,
     folder: Path,
@@ -1053,6 +1106,7 @@ def bulk_load(
     dry_run: bool = False,
     progress: Progress | None = None,
     prune: bool = False,
+    mme: Path | None = None,
 ) -> BulkResult:
     """Validate a bulk folder, then write it to Neo4j chunk by chunk; return a BulkResult.
 
@@ -1064,7 +1118,8 @@ def bulk_load(
     ``dry_run`` only the validation runs. ``progress(stage, n)`` is called with stage
     ``"validate"`` (facts read) and ``"write"`` (facts written). Unless ``prune``, a load
     that would strip more than it may (:mod:`loaders.bulk_guard`) raises
-    :class:`graph.errors.RefusedError` before any write.
+    :class:`graph.errors.RefusedError` before any write. With ``mme`` (the MME v7 CSV) its
+    exercises are written with the folder's facts (:func:`validate_bulk`).
     """
     from tiegraph.loaders.neo4j_loader import init_schema
 
@@ -1077,16 +1132,16 @@ def bulk_load(
                 spool.add(_project(ds), len(ds.facts))
 
         data = validate_bulk(folder, sources_dir, check_quotes=check_quotes,
-                             chunk_size=chunk_size, progress=progress, on_chunk=keep)
+                             chunk_size=chunk_size, progress=progress, on_chunk=keep, mme=mme)
         result = BulkResult(facts=data.facts, nodes=0, relationships=0, written=not dry_run,
-                            quotes_checked=data.quotes_checked)
+                            quotes_checked=data.quotes_checked, mme=data.mme)
         result.seconds_validate = time.perf_counter() - t0
         if dry_run:
             return result
         t1 = time.perf_counter()
         if not prune and (refusal := bulk_removal_refusal(driver, database, spool)):
             raise RefusedError(refusal)
-        result.data_hash = "bulk:" + files_hash(folder)
+        result.data_hash = "bulk:" + files_hash(folder) + (f"+mme:{_file_hash(mme)}" if mme else "")
         init_schema(driver, database)
         base = base_spec(data)
         # the nodes a chunk's relationships may end at: entities, sources, dialogue series

@@ -52,6 +52,16 @@ def fold_space(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def entity_name(eid: str, entity: Entity) -> str:
+    """Return an entity's display name: its ``name``, else (a state) pycountry's common name
+    or name of its ISO 3166-1 alpha-3 id."""
+    import pycountry
+
+    if entity.name:
+        return entity.name
+    country = pycountry.countries.get(alpha_3=eid)
+    return getattr(country, "common_name", None) or country.name
+
 @dataclass
 class Dataset:
     """The validated content of a data folder."""
@@ -73,17 +83,8 @@ class Dataset:
 
     @cached_property
     def names(self) -> dict[str, str]:
-        """Return the display name of every entity, by id."""
-        import pycountry
-
-        out = {}
-        for eid, ent in self.entities.items():
-            if ent.name:
-                out[eid] = ent.name
-            else:
-                country = pycountry.countries.get(alpha_3=eid)
-                out[eid] = getattr(country, "common_name", None) or country.name
-        return out
+        """Return the display name of every entity, by id (:func:`entity_name`)."""
+        return {eid: entity_name(eid, ent) for eid, ent in self.entities.items()}
 
     def parties_of(self, fact: FactBase) -> list[tuple[str, str]]:
         """Return (entity id, role) for every participant, sessions taking their series'."""

@@ -23,8 +23,11 @@ from tiegraph.loaders import admin_import
 from tiegraph.loaders.admin_import import offline_import, write_import_files
 from tiegraph.loaders.bulk import bulk_spec
 from tiegraph.loaders.dataset import load_dataset
+from tiegraph.loaders.mme import combine, load_mme
 from tiegraph.loaders.neo4j_loader import load_graph, read_graph_state
 from tiegraph.loaders.synthetic import generate
+
+MME = Path(__file__).parent / "fixtures" / "datasets" / "mme_v7.csv"
 
 
 @pytest.fixture(scope="module")
@@ -93,9 +96,12 @@ def test_bulk_folder_imports_to_the_same_graph_as_bulk_load(server, tmp_path):
     _empty(settings)
     generate(tmp_path / "syn", 400, seed=5, yaml_files=False)
     bulk, texts = tmp_path / "syn" / "bulk", tmp_path / "syn" / "texts"
-    result = offline_import(bulk, home, settings, sources_dir=texts, chunk_size=150)
-    assert result.facts == 400 and result.quotes_checked
-    _assert_same(_state(settings), bulk_spec(bulk, texts))
+    # with the MME fixture: its exercises and the states they add are imported too
+    result = offline_import(bulk, home, settings, sources_dir=texts, chunk_size=150, mme=MME)
+    assert result.facts == 400 + 4 and result.quotes_checked
+    want = bulk_spec(bulk, texts, mme=MME)
+    assert {"mme1", "dorazio-galambos-mme-v7"} <= set(want.nodes)
+    _assert_same(_state(settings), want)
 
 
 def test_a_database_that_holds_anything_is_refused_untouched(server, tmp_path):
@@ -182,9 +188,13 @@ def test_cli_reports_what_it_imported(server, monkeypatch):
     _empty(settings)
     monkeypatch.setenv("NEO4J_URI", settings.uri)
     monkeypatch.setenv("NEO4J_PASSWORD", settings.password.get_secret_value())
-    result = CliRunner().invoke(main, ["neo4j", "import", "--home", str(home)])
+    monkeypatch.setenv("TIEGRAPH_MME", "")
+    result = CliRunner().invoke(main, ["neo4j", "import", "--home", str(home),
+                                       "--with-mme", str(MME)])
     assert result.exit_code == 0, result.output
-    assert f"imported {len(load_dataset().facts)} facts" in result.output
+    combined = combine(load_dataset(), load_mme(MME, load_dataset().entities))
+    assert f"imported {len(combined.facts)} facts" in result.output
+    _assert_same(_state(settings), project(combined))
     assert settings.password.get_secret_value() not in result.output
     again = CliRunner().invoke(main, ["neo4j", "import", "--home", str(home)])
     assert again.exit_code == RefusedError.exit_code and "not empty" in again.output

@@ -225,3 +225,112 @@ def test_sources_on_neo4j_agree_with_files(empty_neo4j, neo4j_settings, tmp_path
     assert none.exit_code == 3, none.output
     assert "holds no fact from mme" in none.output and "--with-mme" in none.output
     assert "Traceback" not in none.output
+
+
+# --- the bulk path ------------------------------------------------------------------------------
+
+
+def bundled_as_bulk(folder: Path):
+    """Write the bundled sources, entities and facts as a bulk folder and return the Dataset
+    of what it holds: every fact but those with disputed claims (the bulk format has no form
+    for them) and those that depend on a dropped fact (a session of a dropped series)."""
+    from tiegraph.loaders.bulk import BulkWriter
+    from tiegraph.loaders.dataset import Dataset
+
+    ds = load_dataset(Path(__file__).parents[1] / "data", check_quotes=False)
+    facts = {fid: f for fid, f in ds.facts.items() if not f.disputed}
+    while dropped := [fid for fid, f in facts.items()
+                      if getattr(f, "series", None) and f.series not in facts]:
+        for fid in dropped:
+            del facts[fid]
+    dump = {"mode": "json", "exclude_none": True, "exclude_defaults": True}
+    with BulkWriter(folder) as writer:
+        for source in ds.sources.values():
+            writer.source(source.model_dump(**dump))
+        for entity in ds.entities.values():
+            writer.entity(entity.model_dump(**dump))
+        for fid in sorted(facts):
+            writer.fact({"type": facts[fid].type, **facts[fid].model_dump(**dump)})
+    return Dataset(ds.sources, ds.entities, facts)
+
+
+def test_bulk_with_mme_is_the_yaml_graph_with_mme(tmp_path: Path) -> None:
+    """A bulk folder with --with-mme projects to exactly the graph of the same facts combined
+    with the same MME file (the YAML path's combine), MME source and added states included."""
+    from tiegraph.graph.projection import project
+    from tiegraph.loaders.bulk import bulk_spec, validate_bulk
+    from tiegraph.loaders.mme import combine
+
+    held = bundled_as_bulk(tmp_path / "bulk")
+    expected = project(combine(held, load_mme(FIXTURE, held.entities)))
+    got = bulk_spec(tmp_path / "bulk", check_quotes=False, chunk_size=50, mme=FIXTURE)
+    assert got.nodes == expected.nodes and got.rels == expected.rels
+    assert {"mme1", "mme2-2", "YUG", MME_SOURCE.id} <= set(got.nodes)
+    data = validate_bulk(tmp_path / "bulk", check_quotes=False, mme=FIXTURE)
+    assert data.mme.exercises == sum(1 for f in expected.nodes if f.startswith("mme"))
+    assert data.facts == len(held.facts) + data.mme.exercises
+
+
+def test_bulk_with_mme_errors(tmp_path: Path) -> None:
+    """An MME file that names an organisation the folder lacks, or whose ids clash with the
+    folder's, is one clear error, and nothing else is validated past it."""
+    from tiegraph.loaders.bulk import BulkWriter, validate_bulk
+
+    bundled_as_bulk(tmp_path / "bulk")
+    with BulkWriter(tmp_path / "bare") as writer:
+        writer.source(MME_SOURCE.model_dump(mode="json", exclude_none=True))
+    nato = tmp_path / "mme_v7.csv"
+    nato.write_text(FIXTURE.read_text(encoding="utf-8").replace("United Kingdom", "NATO"),
+                    encoding="utf-8")
+    assert validate_bulk(tmp_path / "bulk", check_quotes=False, mme=nato).mme.exercises
+    with pytest.raises(DataError) as info:
+        validate_bulk(tmp_path / "bare", check_quotes=False, mme=nato)
+    assert "1 participant name(s) map to no entity: 'NATO' (line 2)" in str(info.value)
+    clash = tmp_path / "clash"
+    shutil.copytree(tmp_path / "bulk", clash)
+    with (clash / "facts.csv").open(encoding="utf-8") as handle:
+        header = handle.readline().rstrip("\n").split(",")
+    row = [""] * len(header)
+    row[header.index("id")], row[header.index("type")] = "mme1", "dialogue_series"
+    row[header.index("name")], row[header.index("kind")] = "A series", "other"
+    with (clash / "facts.csv").open("a", encoding="utf-8") as handle:
+        handle.write(",".join(row) + "\n")
+    with (clash / "participants.csv").open("a", encoding="utf-8") as handle:
+        handle.write("mme1,parties,JPN\nmme1,parties,GBR\n")
+    with (clash / "citations.csv").open("a", encoding="utf-8") as handle:
+        handle.write('mme1,sun-2022-ciis,para. 1,"a quote of ten characters"\n')
+    with pytest.raises(DataError) as info:
+        validate_bulk(clash, check_quotes=False, mme=FIXTURE)
+    assert "clash" in str(info.value) and "mme1" in str(info.value)
+
+
+def test_bulk_load_with_mme_on_neo4j(tmp_path: Path, empty_neo4j, neo4j_settings) -> None:
+    """bulk-load --with-mme writes into Neo4j the graph that load_graph writes for the same
+    facts and MME file; a rerun changes nothing; the CLI names the MME exercises."""
+    from click.testing import CliRunner
+
+    from tests.test_loader import cli_env
+    from tiegraph.graph.cli import main
+    from tiegraph.graph.projection import project
+    from tiegraph.loaders.mme import combine
+    from tiegraph.loaders.neo4j_loader import load_graph, read_graph_state, spec_hash
+
+    db = neo4j_settings.database
+    held = bundled_as_bulk(tmp_path / "bulk")
+    spec = project(combine(held, load_mme(FIXTURE, held.entities)))
+    env = {**cli_env(neo4j_settings), "TIEGRAPH_MME": ""}
+    args = ["bulk-load", str(tmp_path / "bulk"), "--no-quotes", "--quiet", "--chunk-size",
+            "100", "--with-mme", str(FIXTURE)]
+    first = CliRunner().invoke(main, args, env=env)
+    assert first.exit_code == 0, first.output
+    assert "MME exercises" in first.output
+    with empty_neo4j.session(database=db) as session:
+        state = session.execute_read(read_graph_state)
+    assert spec_hash(state) == spec_hash(spec)
+    again = CliRunner().invoke(main, args, env=env)
+    assert again.exit_code == 0 and "\n0 item(s) changed in " in again.output, again.output
+    with empty_neo4j.session(database=db) as session:
+        session.run("MATCH (n) DETACH DELETE n").consume()
+    load_graph(empty_neo4j, spec, db)
+    with empty_neo4j.session(database=db) as session:
+        assert spec_hash(session.execute_read(read_graph_state)) == spec_hash(spec)
